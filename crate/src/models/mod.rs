@@ -1,0 +1,10 @@
+//! Models and the one trait every inspection and attribution method talks to: [`Explain`].
+//!
+//! A model is a plain struct of named dfdx layers. It exposes *named layers* (tap points) and a
+//! forward pass that can be **split** at any of them, which is how glassbox gets activations and
+//! gradients without hooks: run [`Explain::forward_to`] a layer, trace the activation, run
+//! [`Explain::forward_from`] that layer to the logits, call `backward`, read the gradient.
+
+mod explain;
+
+pub use explain::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad, INPUT};
