@@ -77,7 +77,8 @@ impl Strides {
     pub(crate) fn transposed(cols: usize) -> Self {
         Self { row: 1, col: cols }
     }
-    fn last(self, rows: usize, cols: usize) -> usize {
+    /// The offset of the last element of a `rows × cols` view.
+    pub(crate) fn last(self, rows: usize, cols: usize) -> usize {
         (rows - 1) * self.row + (cols - 1) * self.col
     }
 }
@@ -89,7 +90,7 @@ impl Strides {
 /// If a view reaches past its slice (an internal invariant of the kernels).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn matmul<E: NnFloat>(
-    (m, k, n): (usize, usize, usize),
+    dims: (usize, usize, usize),
     dst: &mut [E],
     dst_strides: Strides,
     accumulate: bool,
@@ -98,6 +99,59 @@ pub(crate) fn matmul<E: NnFloat>(
     rhs: &[E],
     rhs_strides: Strides,
 ) {
+    let (m, k, n) = dims;
+    if m == 0 || n == 0 {
+        return;
+    }
+    assert!(
+        dst_strides.last(m, n) < dst.len(),
+        "matmul: dst view out of bounds"
+    );
+    if k > 0 {
+        assert!(
+            lhs_strides.last(m, k) < lhs.len(),
+            "matmul: lhs view out of bounds"
+        );
+        assert!(
+            rhs_strides.last(k, n) < rhs.len(),
+            "matmul: rhs view out of bounds"
+        );
+    }
+    let parallel = m * n * k >= 1 << 18;
+    // SAFETY: the three views were checked to lie inside their slices; `dst` is borrowed
+    // mutably and cannot alias `lhs` or `rhs`.
+    unsafe {
+        matmul_raw(
+            dims,
+            dst.as_mut_ptr(),
+            dst_strides,
+            accumulate,
+            lhs,
+            lhs_strides,
+            rhs,
+            rhs_strides,
+            parallel,
+        )
+    }
+}
+
+/// [`matmul`] into a raw destination, for tiles of a matrix that several threads fill at once.
+///
+/// # Safety
+/// The `m×n` view of `dst` must be valid for writes and written by no one else meanwhile; the
+/// `lhs` and `rhs` views must lie inside their slices.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn matmul_raw<E: NnFloat>(
+    (m, k, n): (usize, usize, usize),
+    dst: *mut E,
+    dst_strides: Strides,
+    accumulate: bool,
+    lhs: &[E],
+    lhs_strides: Strides,
+    rhs: &[E],
+    rhs_strides: Strides,
+    parallel: bool,
+) {
     if m == 0 || n == 0 {
         return;
     }
@@ -105,37 +159,25 @@ pub(crate) fn matmul<E: NnFloat>(
         if !accumulate {
             for i in 0..m {
                 for j in 0..n {
-                    dst[i * dst_strides.row + j * dst_strides.col] = E::ZERO;
+                    // SAFETY: inside the caller's view.
+                    unsafe { *dst.add(i * dst_strides.row + j * dst_strides.col) = E::ZERO };
                 }
             }
         }
         return;
     }
-    assert!(
-        dst_strides.last(m, n) < dst.len(),
-        "matmul: dst view out of bounds"
-    );
-    assert!(
-        lhs_strides.last(m, k) < lhs.len(),
-        "matmul: lhs view out of bounds"
-    );
-    assert!(
-        rhs_strides.last(k, n) < rhs.len(),
-        "matmul: rhs view out of bounds"
-    );
-    let parallelism = if m * n * k >= 1 << 18 {
+    let parallelism = if parallel {
         gemm::Parallelism::Rayon(rayon::current_num_threads())
     } else {
         gemm::Parallelism::None
     };
-    // SAFETY: the three views were checked to lie inside their slices above; `dst` is borrowed
-    // mutably and cannot alias `lhs` or `rhs`.
+    // SAFETY: guaranteed by the caller.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            dst.as_mut_ptr(),
+            dst,
             dst_strides.col as isize,
             dst_strides.row as isize,
             accumulate,
