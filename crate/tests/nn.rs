@@ -226,6 +226,16 @@ fn max_pool_gives_ties_to_the_first_maximum_like_pytorch() {
         .sum()
         .backward();
     assert_eq!(g.get(&x).as_vec(), vec![1.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
+    // The 2×2 / stride 2 fast path follows the same rule (torch: [[1, 0, 1, 0], [0, 0, 0, 0]]).
+    let x: Tensor<Dyn4, f32, Cpu> = dev.ones_like(&(1, 1, 2, 4));
+    let g = max_pool2d(x.leaky_trace(), 2, 2, 0)
+        .unwrap()
+        .sum()
+        .backward();
+    assert_eq!(
+        g.get(&x).as_vec(),
+        vec![1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    );
 }
 
 #[test]

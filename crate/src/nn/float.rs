@@ -16,6 +16,7 @@ pub trait NnFloat:
     Dtype
     + std::ops::Neg<Output = Self>
     + rand_distr::uniform::SampleUniform
+    + rand_distr::num_traits::Float
     + sealed::Sealed
     + std::iter::Sum
 {
