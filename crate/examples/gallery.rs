@@ -7,6 +7,7 @@ use glassbox::{
     Scatter, Sign, Table, TileScaling,
 };
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 
@@ -14,8 +15,11 @@ use rand_distr::{Distribution, Normal};
 fn digit(d: usize) -> Result<Picture> {
     let fig = Figure::draw(28, 28, "digit", |area| {
         area.fill(&BLACK).map_err(glassbox::Error::render)?;
-        let style = ("sans-serif", 26).into_font().color(&WHITE);
-        area.draw(&Text::new(d.to_string(), (6, 1), style))
+        let style = ("sans-serif", 22)
+            .into_font()
+            .color(&WHITE)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        area.draw(&Text::new(d.to_string(), (14, 14), style))
             .map_err(glassbox::Error::render)
     })?;
     let gray = fig.rgb().chunks(3).map(|p| p[0] as f32 / 255.0).collect();

@@ -254,13 +254,7 @@ impl Colorbar {
         let frame = [(x - 1, y - 1), (x + w as i32, y + height as i32)];
         area.draw(&Rectangle::new(frame, theme::FRAME.stroke_width(1)))
             .map_err(Error::render)?;
-        let ticks = if self.min == self.max {
-            vec![self.min as f64]
-        } else {
-            (0..5)
-                .map(|i| self.min as f64 + (self.max - self.min) as f64 * i as f64 / 4.0)
-                .collect()
-        };
+        let ticks = theme::nice_ticks(self.min as f64, self.max as f64, 5);
         let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED);
         for v in &ticks {
             let frac = if self.max > self.min {
@@ -275,7 +269,7 @@ impl Colorbar {
                 theme::AXIS.stroke_width(1),
             ))
             .map_err(Error::render)?;
-            let text = theme::format_value(*v);
+            let text = theme::tick_label(*v);
             let th = theme::text_size(&text, theme::TICK_SIZE).1 as i32;
             area.draw(&Text::new(text, (tx + 7, ty - th / 2), style.clone()))
                 .map_err(Error::render)?;
@@ -283,10 +277,10 @@ impl Colorbar {
         if let Some(label) = &self.label {
             let lx = x + w as i32 + theme::COLORBAR_LABELS as i32 + 2;
             let style =
-                theme::text(theme::LABEL_SIZE, theme::TEXT).transform(FontTransform::Rotate90);
+                theme::text(theme::LABEL_SIZE, theme::TEXT).transform(FontTransform::Rotate270);
             let lw = theme::text_size(label, theme::LABEL_SIZE).0 as i32;
-            let ly = y + (height as i32 - lw) / 2;
-            area.draw(&Text::new(label.clone(), (lx + 14, ly), style))
+            let ly = y + (height as i32 + lw) / 2;
+            area.draw(&Text::new(label.clone(), (lx, ly), style))
                 .map_err(Error::render)?;
         }
         Ok(())

@@ -287,7 +287,7 @@ impl Plot for Scatter {
             let mut chart = builder
                 .build_cartesian_2d(padded(x0 as f64, x1 as f64), padded(y0 as f64, y1 as f64))
                 .map_err(Error::render)?;
-            let fmt = |v: &f64| theme::format_value(*v);
+            let fmt = |v: &f64| theme::tick_label(*v);
             let mut mesh = chart.configure_mesh();
             mesh.bold_line_style(theme::GRID)
                 .light_line_style(TRANSPARENT)
