@@ -58,7 +58,7 @@ fn colormaps_match_matplotlib_probes() {
     let text = include_str!("fixtures/colormap_probes.json");
     let probes: serde_json::Value = serde_json::from_str(text).unwrap();
     for map in Colormap::ALL {
-        let cases = probes[map.name()].as_array().expect(map.name());
+        let cases = probes[map.name()].as_array().unwrap();
         for case in cases {
             let t = case[0].as_f64().unwrap() as f32;
             let rgb: Vec<u8> = case[1]
