@@ -149,7 +149,7 @@ mod tests {
         );
         assert_eq!(nice_ticks(-3.0, 7.0, 5), vec![-2.0, 0.0, 2.0, 4.0, 6.0]);
         assert_eq!(nice_ticks(1.0, 1.0, 5), vec![1.0]);
-        assert_eq!(nice_ticks(-0.27, 0.82, 5).len(), 5, "steps of 0.2, not 0.5");
+        assert_eq!(nice_ticks(-0.27, 0.82, 5).len(), 6, "steps of 0.2, not 0.5");
         assert_eq!(tick_label(-0.5), "\u{2212}0.5");
     }
 
