@@ -202,6 +202,19 @@ fn main() -> Result<()> {
     }
     scatter.figure()?.save(out.join("scatter.png"))?;
 
+    // 7b. Continuous colours: distance from the origin, with a colorbar.
+    let (few, _) = clusters(4_000, 10, 5);
+    let radius: Vec<f32> = few
+        .iter()
+        .map(|p| (p[0] * p[0] + p[1] * p[1]).sqrt())
+        .collect();
+    Scatter::new(&few)
+        .values(&radius, Colormap::Plasma)
+        .title("Continuous colour: distance from the origin")
+        .size(640, 520)
+        .figure()?
+        .save(out.join("scatter_values.png"))?;
+
     // 8. Bars: signed per-feature attributions and top-k predictions.
     let features = [
         "petal length",
