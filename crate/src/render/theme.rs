@@ -12,6 +12,8 @@ pub(crate) const TEXT_MUTED: RGBColor = RGBColor(85, 85, 85);
 pub(crate) const AXIS: RGBColor = RGBColor(120, 120, 120);
 /// Major grid lines: light enough to read values, never louder than the data.
 pub(crate) const GRID: RGBColor = RGBColor(230, 230, 230);
+/// Hairline around heat-map images.
+pub(crate) const IMAGE_FRAME: RGBColor = RGBColor(205, 205, 205);
 /// Frame drawn around images and colorbars.
 pub(crate) const FRAME: RGBColor = RGBColor(160, 160, 160);
 
