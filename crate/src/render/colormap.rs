@@ -8,7 +8,7 @@
 use plotters::prelude::*;
 
 use crate::render::colormap_data as data;
-use crate::render::{theme, Canvas, Figure};
+use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
 use crate::{Error, Result};
 
 /// A colormap matching matplotlib's of the same name.
@@ -199,25 +199,6 @@ impl Colorbar {
         theme::COLORBAR_WIDTH + theme::COLORBAR_LABELS + if self.label.is_some() { 18 } else { 0 }
     }
 
-    /// Renders the colorbar alone.
-    ///
-    /// # Errors
-    /// [`crate::ErrorKind::InvalidArgument`] when `min`/`max` are not finite or `min > max`.
-    pub fn figure(&self) -> Result<Figure> {
-        let (w, h) = (
-            self.width() + 2 * theme::MARGIN,
-            self.height + 2 * theme::MARGIN,
-        );
-        Figure::draw(w, h, self.summary(), |area| {
-            self.draw_at(
-                area,
-                theme::MARGIN as i32,
-                theme::MARGIN as i32,
-                self.height,
-            )
-        })
-    }
-
     fn summary(&self) -> String {
         format!(
             "colorbar {} from {} to {}",
@@ -286,6 +267,29 @@ impl Colorbar {
         Ok(())
     }
 }
+
+impl Plot for Colorbar {
+    /// Renders the colorbar alone.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] when `min`/`max` are not finite or `min > max`.
+    fn figure(&self) -> Result<Figure> {
+        let (w, h) = (
+            self.width() + 2 * theme::MARGIN,
+            self.height + 2 * theme::MARGIN,
+        );
+        Figure::draw(w, h, self.summary(), |area| {
+            self.draw_at(
+                area,
+                theme::MARGIN as i32,
+                theme::MARGIN as i32,
+                self.height,
+            )
+        })
+    }
+}
+
+display_via_figure!(Colorbar);
 
 #[cfg(test)]
 mod tests {

@@ -269,6 +269,16 @@ mod tests {
     }
 
     #[test]
+    fn references_and_nested_galleries_work() {
+        let a = solid(3, 3, 50);
+        let inner = crate::gallery![&a, &a];
+        let outer = crate::gallery!["inner" => &inner, "a" => a.clone()]
+            .figure()
+            .unwrap();
+        assert!(outer.width() > inner.figure().unwrap().width());
+    }
+
+    #[test]
     fn macro_accepts_both_forms() {
         let g = crate::gallery![solid(2, 2, 0), solid(2, 2, 9)];
         assert_eq!(g.len(), 2);
