@@ -348,3 +348,25 @@ fn bad_inputs_are_clear_errors() {
     let e = "parula".parse::<Colormap>().unwrap_err();
     assert!(e.to_string().contains("viridis"), "{e}");
 }
+
+#[test]
+fn debug_output_is_a_short_summary() {
+    let image = Picture::gray(2, 3, vec![0.0, 0.5, 1.0, 0.0, 0.5, 1.0]).unwrap();
+    assert_eq!(format!("{image:?}"), "Picture(1×2×3, values [0, 1])");
+    let map = HeatMap::new(2, 3, vec![0.0; 6])
+        .unwrap()
+        .sign(Sign::All)
+        .blended(&image);
+    assert_eq!(
+        format!("{map:?}"),
+        "HeatMap(2×3, All, Outlier(2.0), Blended, over Picture(1×2×3, values [0, 1]))"
+    );
+    let points = vec![[0.0f32, 0.0]; 70_000];
+    let scatter = Scatter::new(&points).labels(&vec![3; 70_000]);
+    assert_eq!(
+        format!("{scatter:?}"),
+        "Scatter(70000 points, 4 classes, 0 thumbnails)"
+    );
+    let chart = LineChart::new().series_indexed("loss", &[1.0f32, 0.5]);
+    assert_eq!(format!("{chart:?}"), "LineChart([\"loss\": 2 points])");
+}

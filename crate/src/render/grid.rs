@@ -37,7 +37,7 @@ pub enum TileScaling {
 /// assert!(fig.width() > fig.height());
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ImageGrid {
     tiles: Vec<Picture>,
     titles: Vec<String>,
@@ -285,6 +285,19 @@ impl Plot for ImageGrid {
 }
 
 display_via_figure!(ImageGrid);
+
+impl std::fmt::Debug for ImageGrid {
+    /// A short summary (the tiles are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ImageGrid({} tiles, {:?}, {:?})",
+            self.tiles.len(),
+            self.scaling,
+            self.colormap
+        )
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -48,7 +48,7 @@ pub enum HeatMapMode {
 /// assert!(fig.summary().contains("blended"));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct HeatMap {
     height: usize,
     width: usize,
@@ -442,6 +442,21 @@ impl Plot for HeatMap {
 display_via_figure!(HeatMap);
 
 /// Byte colour of a normalised value, for tests.
+impl std::fmt::Debug for HeatMap {
+    /// A short summary (the values are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "HeatMap({}×{}, {:?}, {:?}, {:?}",
+            self.height, self.width, self.sign, self.scaling, self.mode
+        )?;
+        if let Some(image) = &self.image {
+            write!(f, ", over {image:?}")?;
+        }
+        f.write_str(")")
+    }
+}
+
 #[cfg(test)]
 fn byte(v: f32) -> u8 {
     crate::render::raster::to_byte(v)

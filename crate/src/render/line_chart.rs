@@ -45,7 +45,7 @@ plot_value!(f32, f64, usize, u8, u16, u32, u64, isize, i8, i16, i32, i64);
 /// assert_eq!((fig.width(), fig.height()), (640, 400));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LineChart {
     series: Vec<(String, Vec<(f64, f64)>)>,
     title: Option<String>,
@@ -378,6 +378,18 @@ impl Plot for LineChart {
 }
 
 display_via_figure!(LineChart);
+
+impl std::fmt::Debug for LineChart {
+    /// A short summary: series names and lengths.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let series: Vec<String> = self
+            .series
+            .iter()
+            .map(|(n, p)| format!("{n:?}: {} points", p.len()))
+            .collect();
+        write!(f, "LineChart([{}])", series.join(", "))
+    }
+}
 
 #[cfg(test)]
 mod tests {

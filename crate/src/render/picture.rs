@@ -33,7 +33,7 @@ pub enum Interpolation {
 /// assert_eq!(fig.pixel(7, 0), Some([255, 255, 255]));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Picture {
     channels: usize,
     height: usize,
@@ -312,6 +312,23 @@ pub(crate) const DISPLAY_SIDE: usize = 224;
 pub(crate) fn display_factor(height: usize, width: usize, min_side: usize) -> usize {
     let side = height.max(width).max(1);
     min_side.div_ceil(side).max(1)
+}
+
+impl std::fmt::Debug for Picture {
+    /// A short summary (the pixels are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let min = self.pixels.iter().copied().fold(f32::INFINITY, f32::min);
+        let max = self
+            .pixels
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        write!(
+            f,
+            "Picture({}×{}×{}, values [{min}, {max}])",
+            self.channels, self.height, self.width
+        )
+    }
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ enum Coloring {
 /// assert!(fig.summary().contains("300 points"));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Scatter {
     points: Vec<[f32; 2]>,
     coloring: Coloring,
@@ -403,6 +403,23 @@ impl Plot for Scatter {
 }
 
 display_via_figure!(Scatter);
+
+impl std::fmt::Debug for Scatter {
+    /// A short summary (the points are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let coloring = match &self.coloring {
+            Coloring::Single => "one colour".to_string(),
+            Coloring::Labels(_) => format!("{} classes", self.classes()),
+            Coloring::Values(_, map) => format!("values in {map}"),
+        };
+        write!(
+            f,
+            "Scatter({} points, {coloring}, {} thumbnails)",
+            self.points.len(),
+            self.thumbnails.len()
+        )
+    }
+}
 
 #[cfg(test)]
 mod tests {
