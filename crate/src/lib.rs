@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
 
+pub mod data;
 mod error;
 pub mod models;
 pub mod nn;
