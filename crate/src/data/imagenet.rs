@@ -47,6 +47,7 @@ pub fn imagenet_class(index: usize) -> Option<&'static str> {
 ///
 /// # Example
 /// ```
+/// use dfdx::shapes::HasShape;
 /// use glassbox::data::{photo, Photo, Preprocess};
 /// let x = Preprocess::default().apply(&photo(Photo::Cat)?)?;
 /// assert_eq!(x.shape(), &(1, 3, 224, 224));

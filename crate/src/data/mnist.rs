@@ -22,6 +22,7 @@ const MAGIC: &[u8; 8] = b"GBMNIST1";
 ///
 /// # Example
 /// ```
+/// use dfdx::shapes::HasShape;
 /// let mnist = glassbox::data::mnist()?;
 /// assert_eq!((mnist.train.len(), mnist.test.len()), (8004, 1996));
 /// let x = mnist.test.image(0); // [1, 1, 28, 28], values in [0, 1]
