@@ -14,7 +14,10 @@ pub mod nn;
 pub mod render;
 
 pub use error::{Error, ErrorKind, Result};
-pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
+pub use models::{
+    load_safetensors, save_safetensors, top_k, Activation, Checkpoint, Explain, GapHead, LayerInfo,
+    LoadReport, Logits, Prediction, ReluGrad, TopK,
+};
 pub use render::{Canvas, Figure};
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
