@@ -15,8 +15,14 @@ pub mod render;
 
 pub use error::{Error, ErrorKind, Result};
 pub use models::{
-    load_safetensors, save_safetensors, top_k, Activation, Checkpoint, Explain, GapHead, LayerInfo,
-    LoadReport, Logits, Prediction, ReluGrad, TopK,
+    load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,
+    GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK, TrainHistory,
+    TrainStep,
+};
+pub use nn::{
+    adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
+    upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Conv2dParams,
+    Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
 };
 pub use render::{Canvas, Figure};
 
