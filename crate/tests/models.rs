@@ -384,3 +384,24 @@ fn vgg_weight_and_input_errors_name_the_problem() {
     let a = vgg.forward_to(x, "conv5_3", ReluGrad::Standard).unwrap();
     assert_eq!(a.shape(), &(1, 512, 2, 2));
 }
+
+// ---------------------------------------------------------------- ImageNet preprocessing
+
+#[test]
+fn preprocessing_the_cat_matches_torchvision() {
+    let fx: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/models/preprocess_cat.json")).unwrap();
+    let x = data::Preprocess::default()
+        .apply(&data::photo(data::Photo::Cat).unwrap())
+        .unwrap();
+    assert_eq!(x.shape(), &(1, 3, 224, 224));
+    let got: Vec<f32> = x.as_vec().into_iter().step_by(37).collect();
+    let want = floats(&fx["values"]);
+    assert_eq!(got.len(), want.len());
+    let worst = got
+        .iter()
+        .zip(&want)
+        .map(|(g, w)| (g - w).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-4, "max |diff| {worst}");
+}
