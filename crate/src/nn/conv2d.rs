@@ -69,7 +69,7 @@ where
     let w_data = param_data(weight)?;
     let b_data = bias.map(param_data).transpose()?;
     let mut y = vec![E::ZERO; g.out_shape().iter().product()];
-    conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y);
+    conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y, false);
     let [b, o, oh, ow] = g.out_shape();
     let y = tensor_from(x.device(), y, (b, o, oh, ow))?;
     if T::OWNS_TAPE {
