@@ -7,13 +7,18 @@
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
 
+pub mod data;
 mod error;
 pub mod models;
 pub mod nn;
 pub mod render;
 
 pub use error::{Error, ErrorKind, Result};
-pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
+pub use models::{
+    load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,
+    GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK, TrainHistory,
+    TrainStep, Vgg11, Vgg13, Vgg16, Vgg19, VggKeys,
+};
 pub use nn::{
     adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
     upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Conv2dParams,
