@@ -8,12 +8,18 @@
 #![warn(rustdoc::broken_intra_doc_links)]
 
 mod error;
+pub mod evaluate;
 pub mod models;
 pub mod nn;
+pub mod project;
 pub mod render;
 
 pub use error::{Error, ErrorKind, Result};
+pub use evaluate::{kl_divergence, knn_accuracy, knn_recall, trustworthiness};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
+pub use project::{
+    Affinities, AsMatrix, Matrix, Pca, PcaModel, PcaSolver, Projection, Tsne, TsneMethod, Umap,
+};
 pub use render::{Canvas, Figure};
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
