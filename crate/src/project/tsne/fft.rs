@@ -19,6 +19,8 @@ pub(crate) const MIN_INTERVALS: usize = 50;
 #[derive(Default)]
 pub(crate) struct FftRepulsion {
     planner: Option<(usize, Arc<dyn Fft<f64>>, Arc<dyn Fft<f64>>)>,
+    /// Two charge grids and the kernel, reused between iterations.
+    buffers: [Vec<Complex64>; 3],
 }
 
 impl FftRepulsion {
@@ -56,7 +58,12 @@ impl FftRepulsion {
             })
             .collect();
         // two complex grids carry the four real charges: (1, y_x) and (y_y, ‖y‖²)
-        let mut grids = vec![vec![Complex64::default(); size * size]; 2];
+        let [grid_a, grid_b, kernel] = &mut self.buffers;
+        for b in [&mut *grid_a, &mut *grid_b, &mut *kernel] {
+            b.clear();
+            b.resize(size * size, Complex64::default());
+        }
+        let mut grids = [grid_a, grid_b];
         for (p, (first, w)) in y.iter().zip(&stencil) {
             let charges = [
                 Complex64::new(1.0, p[0]),
@@ -71,7 +78,6 @@ impl FftRepulsion {
                 }
             }
         }
-        let mut kernel = vec![Complex64::default(); size * size];
         for a in 0..m {
             for b in 0..m {
                 let (dx, dy) = (a as f64 * spacing, b as f64 * spacing);
@@ -86,14 +92,15 @@ impl FftRepulsion {
                 }
             }
         }
-        fft_2d(&mut kernel, size, &forward);
+        fft_2d(kernel, size, size, &forward);
         let scale = 1.0 / (size * size) as f64;
         for grid in grids.iter_mut() {
-            fft_2d(grid, size, &forward);
+            // only the first m rows hold charges, and only the first m rows are read back
+            fft_2d(grid, size, m, &forward);
             grid.par_iter_mut()
-                .zip(&kernel)
+                .zip(&**kernel)
                 .for_each(|(g, k)| *g *= k * scale);
-            fft_2d(grid, size, &inverse);
+            inverse_fft_2d(grid, size, m, &inverse);
         }
         let mut z_parts = vec![0f64; y.len()];
         forces
@@ -151,24 +158,39 @@ fn smooth_size(n: usize) -> usize {
         .unwrap_or(n)
 }
 
-/// In-place 2-D FFT of a row-major `size × size` grid: rows, transpose, rows, transpose.
-fn fft_2d(grid: &mut [Complex64], size: usize, fft: &Arc<dyn Fft<f64>>) {
-    let rows = |g: &mut [Complex64]| {
-        g.par_chunks_mut(size * 16).for_each(|chunk| {
-            let mut scratch = vec![Complex64::default(); fft.get_inplace_scratch_len()];
-            fft.process_with_scratch(chunk, &mut scratch);
-        })
-    };
-    rows(grid);
+/// In-place 2-D FFT of a row-major `size × size` grid whose rows from `nonzero` on are zero;
+/// the result is left transposed (the kernel's is too, so products line up).
+fn fft_2d(grid: &mut [Complex64], size: usize, nonzero: usize, fft: &Arc<dyn Fft<f64>>) {
+    rows(&mut grid[..nonzero * size], size, fft);
     transpose(grid, size);
-    rows(grid);
-    transpose(grid, size);
+    rows(grid, size, fft);
 }
 
+/// Inverse of [`fft_2d`] (unscaled), exact in the first `needed` rows only.
+fn inverse_fft_2d(grid: &mut [Complex64], size: usize, needed: usize, fft: &Arc<dyn Fft<f64>>) {
+    rows(grid, size, fft);
+    transpose(grid, size);
+    rows(&mut grid[..needed * size], size, fft);
+}
+
+fn rows(grid: &mut [Complex64], size: usize, fft: &Arc<dyn Fft<f64>>) {
+    grid.par_chunks_mut(size * 16).for_each(|chunk| {
+        let mut scratch = vec![Complex64::default(); fft.get_inplace_scratch_len()];
+        fft.process_with_scratch(chunk, &mut scratch);
+    })
+}
+
+/// Blocked in-place transpose of a square grid.
 fn transpose(grid: &mut [Complex64], size: usize) {
-    for i in 0..size {
-        for j in i + 1..size {
-            grid.swap(i * size + j, j * size + i);
+    const TILE: usize = 32;
+    for bi in (0..size).step_by(TILE) {
+        for bj in (bi..size).step_by(TILE) {
+            for i in bi..(bi + TILE).min(size) {
+                let start = if bi == bj { i + 1 } else { bj };
+                for j in start..(bj + TILE).min(size) {
+                    grid.swap(i * size + j, j * size + i);
+                }
+            }
         }
     }
 }

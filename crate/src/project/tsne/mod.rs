@@ -97,7 +97,8 @@ impl Tsne {
         self
     }
 
-    /// Total iterations, early exaggeration included (default 750).
+    /// Total iterations, early exaggeration included (default 750). With fewer iterations than
+    /// exaggerated ones, every iteration is exaggerated.
     pub fn iterations(mut self, iterations: usize) -> Self {
         self.iterations = iterations;
         self
@@ -162,12 +163,18 @@ impl Tsne {
     /// Embeds `data` (one row per point) in two dimensions.
     ///
     /// # Errors
-    /// Fewer than 4 rows, NaN/∞ values, `perplexity` not in `(0, rows / 3)`, zero iterations or
-    /// more exaggerated iterations than iterations, a non-positive learning rate or negative θ.
+    /// Fewer than 4 rows, NaN/∞ values, `perplexity` not in `(0, rows / 3)`, zero iterations,
+    /// a non-positive learning rate or exaggeration, or a negative θ.
     pub fn fit<M: AsMatrix + ?Sized>(&self, data: &M) -> Result<Projection> {
         let data = data.as_matrix()?;
+        let start = std::time::Instant::now();
         let p = self.affinities(&*data)?;
         let n = data.rows();
+        if self.verbose {
+            let k = p.nnz() as f64 / n as f64;
+            let s = start.elapsed().as_secs_f64();
+            eprintln!("t-SNE: affinities of {n} points ({k:.1} neighbours each after symmetrising) in {s:.1} s");
+        }
         let mut y = self.initial(&data)?;
         let method = match self.method {
             TsneMethod::Exact => Method::Exact,
@@ -203,14 +210,8 @@ impl Tsne {
                 ),
             ));
         }
-        if self.iterations == 0 || self.exaggeration_iterations > self.iterations {
-            return Err(Error::invalid(
-                "iterations",
-                format!(
-                    "{} iterations with {} exaggerated; pass at least 1 and no fewer than the exaggerated ones",
-                    self.iterations, self.exaggeration_iterations
-                ),
-            ));
+        if self.iterations == 0 {
+            return Err(Error::invalid("iterations", "pass at least 1 iteration"));
         }
         if matches!(self.learning_rate, Some(r) if !(r > 0.0 && r.is_finite())) {
             return Err(Error::invalid(
