@@ -18,11 +18,16 @@ pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{kl_divergence, knn_accuracy, knn_recall, trustworthiness};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
 pub use project::{
-    Affinities, AsMatrix, Matrix, Pca, PcaModel, PcaSolver, Projection, Tsne, TsneMethod, Umap,
+    Affinities, AsMatrix, DecisionBoundary, Matrix, Pca, PcaModel, PcaSolver, Projection, Tsne,
+    TsneMethod, Umap,
 };
-pub use render::{Canvas, Figure};
+pub use render::{
+    cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
+    Gallery, HeatMap, HeatMapMode, ImageGrid, Interpolation, IntoFigure, LineChart, Normalized,
+    Picture, Plot, PlotValue, Scaling, Scatter, Sign, Table, TileScaling,
+};
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Error, Explain, Figure, Result};
+    pub use crate::{gallery, Colormap, Error, Explain, Figure, Gallery, Plot, Result};
 }

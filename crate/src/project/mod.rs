@@ -6,6 +6,7 @@
 mod knn;
 mod matrix;
 mod pca;
+mod plots;
 mod projection;
 mod tsne;
 mod umap;
@@ -24,6 +25,7 @@ pub(crate) mod testing {
 pub(crate) use knn::{exact_knn, squared_distance, Knn};
 pub use matrix::{AsMatrix, Matrix};
 pub use pca::{Pca, PcaModel, PcaSolver};
+pub use plots::DecisionBoundary;
 pub use projection::Projection;
 pub use tsne::{Affinities, Tsne, TsneMethod};
 pub use umap::Umap;
