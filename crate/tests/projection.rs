@@ -253,12 +253,12 @@ fn duplicates_and_constant_columns_are_handled() {
     let (data, labels) = blobs(3, 30, 5, 7);
     let mut rows = Vec::new();
     let mut twice = Vec::new();
-    for i in 0..data.rows() {
+    for (i, &label) in labels.iter().enumerate() {
         for _ in 0..2 {
             let mut r = data.row(i).to_vec();
             r.push(3.0);
             rows.push(r);
-            twice.push(labels[i]);
+            twice.push(label);
         }
     }
     let dup = Matrix::from_rows(&rows).unwrap();

@@ -11,6 +11,14 @@ mod projection;
 mod tsne;
 mod umap;
 
+pub(crate) use knn::{exact_knn, squared_distance, Knn};
+pub use matrix::{AsMatrix, Matrix};
+pub use pca::{Pca, PcaModel, PcaSolver};
+pub use plots::DecisionBoundary;
+pub use projection::Projection;
+pub use tsne::{Affinities, Tsne, TsneMethod};
+pub use umap::Umap;
+
 #[cfg(test)]
 pub(crate) mod testing {
     use rand::{Rng, SeedableRng};
@@ -21,11 +29,3 @@ pub(crate) mod testing {
         (0..len).map(|_| rng.gen::<f32>()).collect()
     }
 }
-
-pub(crate) use knn::{exact_knn, squared_distance, Knn};
-pub use matrix::{AsMatrix, Matrix};
-pub use pca::{Pca, PcaModel, PcaSolver};
-pub use plots::DecisionBoundary;
-pub use projection::Projection;
-pub use tsne::{Affinities, Tsne, TsneMethod};
-pub use umap::Umap;

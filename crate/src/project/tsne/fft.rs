@@ -16,9 +16,12 @@ const NODES: usize = 3;
 pub(crate) const MIN_INTERVALS: usize = 50;
 
 /// Plans kept between iterations.
+/// Grid size with its forward and inverse FFT plans.
+type Plans = (usize, Arc<dyn Fft<f64>>, Arc<dyn Fft<f64>>);
+
 #[derive(Default)]
 pub(crate) struct FftRepulsion {
-    planner: Option<(usize, Arc<dyn Fft<f64>>, Arc<dyn Fft<f64>>)>,
+    planner: Option<Plans>,
     /// Two charge grids and the kernel, reused between iterations.
     buffers: [Vec<Complex64>; 3],
 }

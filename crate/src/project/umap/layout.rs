@@ -71,6 +71,7 @@ pub(crate) struct Sgd {
 }
 
 /// Optimises `y` in place.
+#[allow(clippy::needless_range_loop)] // `y[i][d]` and `y[j][d]` move together
 pub(crate) fn optimize(graph: &Graph, y: &mut [[f64; 2]], s: &Sgd) {
     let n = y.len();
     let max_w = graph.edges.iter().map(|e| e.2).fold(0f32, f32::max) as f64;
