@@ -9,11 +9,14 @@
 
 pub mod data;
 mod error;
+pub mod evaluate;
 pub mod models;
 pub mod nn;
+pub mod project;
 pub mod render;
 
 pub use error::{Error, ErrorKind, Result};
+pub use evaluate::{kl_divergence, knn_accuracy, knn_recall, trustworthiness};
 pub use models::{
     load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,
     GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK, TrainHistory,
@@ -23,6 +26,10 @@ pub use nn::{
     adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
     upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Conv2dParams,
     Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
+};
+pub use project::{
+    Affinities, AsMatrix, DecisionBoundary, Matrix, Pca, PcaModel, PcaSolver, Projection, Tsne,
+    TsneMethod, Umap,
 };
 pub use render::{
     cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
