@@ -11,10 +11,15 @@ mod error;
 pub mod models;
 pub mod nn;
 pub mod render;
+pub mod track;
 
 pub use error::{Error, ErrorKind, Result};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
 pub use render::{Canvas, Figure};
+pub use track::{
+    read_event_file, smooth, write_projector, Hparam, Run, TensorBoardEvent, TensorBoardValue,
+    TensorBoardWriter,
+};
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
