@@ -8,12 +8,14 @@
 #![warn(rustdoc::broken_intra_doc_links)]
 
 mod error;
+pub mod inspect;
 pub mod models;
 pub mod nn;
 pub mod render;
 pub mod track;
 
 pub use error::{Error, ErrorKind, Result};
+pub use inspect::{summary, Inspect, Summary, SummaryRow};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
 pub use render::{Canvas, Figure};
 pub use track::{
@@ -23,5 +25,5 @@ pub use track::{
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Error, Explain, Figure, Result};
+    pub use crate::{Error, Explain, Figure, Inspect, Result, Run};
 }

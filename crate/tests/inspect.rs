@@ -1,0 +1,186 @@
+//! Summary, diagram and feature maps on a toy model with dfdx `Linear` layers
+//! (activations `[B, N, 1, 1]`), plus a deliberately mis-declared one.
+
+use dfdx::prelude::*;
+use glassbox::{Activation, Error, Explain, Inspect, LayerInfo, Logits, ReluGrad, Result};
+
+/// `fc1` Linear 4→8, `relu1`, `fc2` Linear 8→3; input `[4, 1, 1]`.
+struct Toy {
+    fc1: modules::Linear<4, 8, f32, Cpu>,
+    fc2: modules::Linear<8, 3, f32, Cpu>,
+    /// Declares a wrong shape for `fc2` (to test that summaries catch it).
+    lie: bool,
+}
+
+const NAMES: [&str; 3] = ["fc1", "relu1", "fc2"];
+
+impl Toy {
+    fn new(lie: bool) -> Self {
+        let dev = Cpu::seed_from_u64(0);
+        Self {
+            fc1: dev.build_module::<Linear<4, 8>, f32>(),
+            fc2: dev.build_module::<Linear<8, 3>, f32>(),
+            lie,
+        }
+    }
+
+    fn index(&self, layer: &str) -> Result<usize> {
+        if layer == glassbox::models::INPUT {
+            return Ok(0);
+        }
+        NAMES
+            .iter()
+            .position(|n| *n == layer)
+            .map(|i| i + 1)
+            .ok_or_else(|| {
+                Error::unknown_layer(layer, NAMES.iter().map(|s| s.to_string()).collect())
+            })
+    }
+
+    /// Applies layers `from..to` (0 = fc1, 1 = relu1, 2 = fc2) to `[B, N, 1, 1]`.
+    fn run<T: Tape<f32, Cpu>>(
+        &self,
+        x: Activation<T>,
+        from: usize,
+        to: usize,
+    ) -> Result<Activation<T>> {
+        let (b, n, h, w) = *x.shape();
+        let expected = [4, 8, 8, 3][from];
+        if (n, h, w) != (expected, 1, 1) {
+            return Err(Error::shape(
+                "toy input",
+                format!("[B, {expected}, 1, 1]"),
+                &[b, n, h, w],
+            ));
+        }
+        let mut x = x;
+        for i in from..to {
+            x = match i {
+                0 => self
+                    .fc1
+                    .forward(x.reshape_like(&(b, Const::<4>)))
+                    .reshape_like(&(b, 8, 1, 1)),
+                1 => x.relu(),
+                _ => self
+                    .fc2
+                    .forward(x.reshape_like(&(b, Const::<8>)))
+                    .reshape_like(&(b, 3, 1, 1)),
+            };
+        }
+        Ok(x)
+    }
+}
+
+impl Explain for Toy {
+    fn name(&self) -> &str {
+        "Toy"
+    }
+    fn input_shape(&self) -> [usize; 3] {
+        [4, 1, 1]
+    }
+    fn num_classes(&self) -> usize {
+        3
+    }
+    fn layers(&self) -> Vec<LayerInfo> {
+        let info = |name: &str, kind: &str, group: &str, c: usize, params: usize| LayerInfo {
+            name: name.into(),
+            key: None,
+            kind: kind.into(),
+            group: Some(group.into()),
+            out_shape: [c, 1, 1],
+            params,
+        };
+        vec![
+            info("fc1", "Linear 4→8", "hidden", 8, 40),
+            info("relu1", "ReLU", "hidden", 8, 0),
+            info(
+                "fc2",
+                "Linear 8→3",
+                "head",
+                if self.lie { 4 } else { 3 },
+                27,
+            ),
+        ]
+    }
+    fn forward_to<T: Tape<f32, Cpu>>(
+        &self,
+        x: Activation<T>,
+        layer: &str,
+        _relu: ReluGrad,
+    ) -> Result<Activation<T>> {
+        let k = self.index(layer)?;
+        self.run(x, 0, k)
+    }
+    fn forward_from<T: Tape<f32, Cpu>>(
+        &self,
+        a: Activation<T>,
+        layer: &str,
+        _relu: ReluGrad,
+    ) -> Result<Logits<T>> {
+        let k = self.index(layer)?;
+        let out = self.run(a, k, 3)?;
+        let b = out.shape().0;
+        Ok(out.reshape_like(&(b, 3)))
+    }
+}
+
+#[test]
+fn summary_counts_and_shapes_are_exact() {
+    let toy = Toy::new(false);
+    let s = toy.summary();
+    let dfdx_count = toy.fc1.num_trainable_params() + toy.fc2.num_trainable_params();
+    assert_eq!(s.total_params(), dfdx_count);
+    assert_eq!(s.total_params(), 67);
+    let shapes: Vec<[usize; 3]> = s.rows.iter().map(|r| *r.shape.as_ref().unwrap()).collect();
+    assert_eq!(shapes, [[8, 1, 1], [8, 1, 1], [3, 1, 1]]);
+    s.check().unwrap();
+    // input 16 B; activations (8 + 8 + 3) · 4 = 76 B; params 67 · 4 = 268 B.
+    assert_eq!(
+        (s.input_bytes(), s.activation_bytes(), s.param_bytes()),
+        (16, 76, 268)
+    );
+}
+
+#[test]
+fn summary_display_is_pinned() {
+    let s = Toy::new(false).summary();
+    assert_eq!(
+        s.to_string(),
+        "\
+Toy: input [4, 1, 1] → 3 classes
+Layer  Kind        Output shape  Params
+-----  ----------  ------------  ------
+fc1    Linear 4→8  [8, 1, 1]         40
+relu1  ReLU        [8, 1, 1]          0
+fc2    Linear 8→3  [3, 1, 1]         27
+---------------------------------------
+Total params:              67
+Trainable params:          67
+Non-trainable params:       0
+Input size:           0.00 MB
+Forward activations:  0.00 MB
+Params size:          0.00 MB
+Estimated total:      0.00 MB
+"
+    );
+    let bundle = s.evcxr_bundle();
+    assert!(bundle.starts_with("EVCXR_BEGIN_CONTENT text/html\n<div"));
+    assert!(bundle.contains("<td style=\"text-align:left\">Linear 4→8</td>"));
+    assert!(bundle.contains("EVCXR_BEGIN_CONTENT text/plain\nToy: input"));
+}
+
+#[test]
+fn a_declared_shape_the_forward_pass_contradicts_is_reported() {
+    let s = Toy::new(true).summary();
+    let e = s.check().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`Toy layer `fc2` output` has shape [3, 1, 1], expected [4, 1, 1] as LayerInfo declares"
+    );
+    let text = s.to_string();
+    assert!(text.contains("fc2    Linear 8→3  [3, 1, 1] !"), "{text}");
+    assert!(
+        text.ends_with("! fc2: LayerInfo declares [4, 1, 1], the forward pass gives [3, 1, 1]\n"),
+        "{text}"
+    );
+}
