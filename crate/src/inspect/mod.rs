@@ -3,9 +3,11 @@
 //! Every [`Explain`] model gets these through the [`Inspect`] extension trait:
 //! `net.summary()`, `net.diagram()`, `net.feature_maps(&x, "conv1")`.
 
+mod diagram;
 mod summary;
 mod summary_display;
 
+pub use diagram::NetworkDiagram;
 pub use summary::{summary, Summary, SummaryRow};
 
 use crate::models::Explain;
@@ -15,6 +17,11 @@ pub trait Inspect: Explain + Sized {
     /// The layer table with measured output shapes, parameter counts and memory: see [`Summary`].
     fn summary(&self) -> Summary {
         summary(self)
+    }
+
+    /// The structure diagram: see [`NetworkDiagram`].
+    fn diagram(&self) -> NetworkDiagram {
+        NetworkDiagram::new(self)
     }
 }
 
