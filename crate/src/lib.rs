@@ -17,7 +17,11 @@ pub mod track;
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{summary, Inspect, NetworkDiagram, Summary, SummaryRow};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
-pub use render::{Canvas, Figure};
+pub use render::{
+    cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
+    Gallery, HeatMap, HeatMapMode, ImageGrid, Interpolation, IntoFigure, LineChart, Normalized,
+    Picture, Plot, PlotValue, Scaling, Scatter, Sign, Table, TileScaling,
+};
 pub use track::{
     read_event_file, smooth, write_projector, Hparam, Run, TensorBoardEvent, TensorBoardValue,
     TensorBoardWriter,
@@ -25,5 +29,7 @@ pub use track::{
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Error, Explain, Figure, Inspect, Result, Run};
+    pub use crate::{
+        gallery, Colormap, Error, Explain, Figure, Gallery, Inspect, Plot, Result, Run,
+    };
 }
