@@ -23,8 +23,8 @@ pub use render::{
     Picture, Plot, PlotValue, Scaling, Scatter, Sign, Table, TileScaling,
 };
 pub use track::{
-    read_event_file, smooth, write_projector, Hparam, Run, TensorBoardEvent, TensorBoardValue,
-    TensorBoardWriter,
+    read_event_file, smooth, write_projector, Curves, Hparam, Run, TensorBoardEvent,
+    TensorBoardValue, TensorBoardWriter,
 };
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.

@@ -373,3 +373,54 @@ fn a_run_exports_and_mirrors_to_tensorboard() {
         .contains("| lr | 0.1 |"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn decaying(name: &str, rate: f64, nan_at: Option<i64>) -> Run {
+    let mut run = Run::in_memory(name).print_every(0);
+    run.hparam("lr", rate).unwrap();
+    for step in 0..100 {
+        let noise = ((step * 7919) % 13) as f64 / 40.0;
+        let loss = if Some(step) == nan_at {
+            f64::NAN
+        } else {
+            (-(step as f64) * rate).exp() + noise
+        };
+        run.log("loss", step, loss).unwrap();
+        run.log("accuracy", step, 1.0 - (-(step as f64) * rate).exp())
+            .unwrap();
+    }
+    run
+}
+
+#[test]
+fn curves_compare_runs_and_show_nan() {
+    let slow = decaying("lr-0.01", 0.01, None);
+    let fast = decaying("lr-0.05", 0.05, Some(50));
+    let one = slow.curves().tags(["loss"]).figure().unwrap();
+    assert_eq!((one.width(), one.height()), (640, 400));
+    let both = Run::compare(&[&slow, &fast]).figure().unwrap();
+    assert!(both.width() > 640, "two tags side by side: {both:?}");
+    let fast_loss = fast.curves().tags(["loss"]).figure().unwrap();
+    assert!(
+        fast_loss.summary().contains("NaN"),
+        "{}",
+        fast_loss.summary()
+    );
+    if std::env::var_os("GLASSBOX_SAVE").is_some() {
+        both.save("/tmp/glassbox-compare.png").unwrap();
+        fast_loss.save("/tmp/glassbox-curves.png").unwrap();
+    }
+    let table = Run::hparams_table(&[&slow, &fast]);
+    assert_eq!(table.headers(), ["run", "lr", "loss", "accuracy"]);
+    assert_eq!(
+        table.rows()[0][..2],
+        ["lr-0.01".to_string(), "0.01".to_string()]
+    );
+    assert_eq!(
+        table.rows()[1][3],
+        glassbox_format(1.0 - (-99.0f64 * 0.05).exp())
+    );
+}
+
+fn glassbox_format(v: f64) -> String {
+    format!("{v:.4}")
+}

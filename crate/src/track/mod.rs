@@ -7,6 +7,7 @@
 //!   [`write_projector`] the Embedding Projector's TSV files.
 
 mod crc32c;
+mod curves;
 mod progress;
 mod projector;
 mod protobuf;
@@ -18,6 +19,7 @@ mod store;
 mod tensorboard;
 mod tensorboard_read;
 
+pub use curves::Curves;
 pub use projector::write_projector;
 pub use record::Hparam;
 pub use run::Run;
