@@ -15,7 +15,7 @@ pub mod render;
 pub mod track;
 
 pub use error::{Error, ErrorKind, Result};
-pub use inspect::{summary, Inspect, NetworkDiagram, Summary, SummaryRow};
+pub use inspect::{summary, FeatureMaps, Inspect, NetworkDiagram, Summary, SummaryRow};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
 pub use render::{
     cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,

@@ -165,7 +165,14 @@ Estimated total:      0.00 MB
     );
     let bundle = s.evcxr_bundle();
     assert!(bundle.starts_with("EVCXR_BEGIN_CONTENT text/html\n<div"));
-    assert!(bundle.contains("<td style=\"text-align:left\">Linear 4→8</td>"));
+    assert!(
+        bundle.contains("<td style=\"text-align:left\">Linear 4→8</td>"),
+        "{bundle}"
+    );
+    assert!(
+        bundle.contains("<td style=\"text-align:right\">40</td>"),
+        "{bundle}"
+    );
     assert!(bundle.contains("EVCXR_BEGIN_CONTENT text/plain\nToy: input"));
 }
 
@@ -183,4 +190,76 @@ fn a_declared_shape_the_forward_pass_contradicts_is_reported() {
         text.ends_with("! fc2: LayerInfo declares [4, 1, 1], the forward pass gives [3, 1, 1]\n"),
         "{text}"
     );
+}
+
+fn toy_input(values: [f32; 4]) -> Activation {
+    Cpu::default().tensor_from_vec(values.to_vec(), (1usize, 4usize, 1usize, 1usize))
+}
+
+#[test]
+fn feature_maps_are_the_layer_outputs_ordered_by_mean() {
+    let toy = Toy::new(false);
+    let x = [0.5f32, -1.0, 2.0, 0.25];
+    let maps = toy.feature_maps(&toy_input(x), "fc1").unwrap();
+    assert_eq!(maps.shape(), [8, 1, 1]);
+    // By hand: fc1(x)_j = Σ_i W[j, i] x_i + b_j.
+    let (w, b) = (toy.fc1.weight.as_vec(), toy.fc1.bias.as_vec());
+    let expected: Vec<f32> = (0..8)
+        .map(|j| (0..4).map(|i| w[j * 4 + i] * x[i]).sum::<f32>() + b[j])
+        .collect();
+    for (got, want) in maps.means().iter().zip(&expected) {
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    }
+    let mut order: Vec<usize> = (0..8).collect();
+    order.sort_by(|&a, &b| expected[b].total_cmp(&expected[a]));
+    assert_eq!(maps.clone().top_k(3).shown_channels(), order[..3]);
+    assert_eq!(maps.shown_channels().len(), 8);
+    let fig = maps.clone().top_k(4).shared_scale(true).figure().unwrap();
+    assert!(
+        fig.summary().contains("top 4 of 8 channels"),
+        "{}",
+        fig.summary()
+    );
+    // After the ReLU, every mean is ≥ 0 and equals max(0, fc1).
+    let relu = toy.feature_maps(&toy_input(x), "relu1").unwrap();
+    for (got, want) in relu.means().iter().zip(&expected) {
+        assert_eq!(*got, want.max(0.0));
+    }
+}
+
+#[test]
+fn feature_maps_reject_bad_input() {
+    let toy = Toy::new(false);
+    let e = toy.feature_maps(&toy_input([0.0; 4]), "conv9").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the model has no layer `conv9`; choose one of: fc1, relu1, fc2"
+    );
+    let two: Activation = Cpu::default().zeros_like(&(2usize, 4usize, 1usize, 1usize));
+    assert!(toy
+        .feature_maps(&two, "fc1")
+        .unwrap_err()
+        .to_string()
+        .contains("pass one image"));
+    let maps = toy.feature_maps(&toy_input([0.0; 4]), "fc1").unwrap();
+    assert!(maps.top_k(0).figure().is_err());
+    let nan = toy.feature_maps(&toy_input([f32::NAN; 4]), "fc1").unwrap();
+    let e = nan.figure().unwrap_err();
+    assert!(
+        matches!(e.kind(), glassbox::ErrorKind::NonFinite { .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_diagram_draws_every_block() {
+    let fig = Toy::new(false).diagram().figure().unwrap();
+    assert!(
+        fig.summary()
+            .contains("Toy: input [4, 1, 1], 3 layers, 67 params"),
+        "{}",
+        fig.summary()
+    );
+    // Two blocks (hidden, head): two columns of 210 px boxes with a 44 px gap and 16 px margins.
+    assert_eq!(fig.width(), 16 * 2 + 210 * 2 + 44);
 }

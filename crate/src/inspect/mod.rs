@@ -4,13 +4,16 @@
 //! `net.summary()`, `net.diagram()`, `net.feature_maps(&x, "conv1")`.
 
 mod diagram;
+mod feature_maps;
 mod summary;
 mod summary_display;
 
 pub use diagram::NetworkDiagram;
+pub use feature_maps::FeatureMaps;
 pub use summary::{summary, Summary, SummaryRow};
 
-use crate::models::Explain;
+use crate::models::{Activation, Explain};
+use crate::Result;
 
 /// Inspection for every [`Explain`] model: `use glassbox::Inspect;` (it is in the prelude).
 pub trait Inspect: Explain + Sized {
@@ -22,6 +25,15 @@ pub trait Inspect: Explain + Sized {
     /// The structure diagram: see [`NetworkDiagram`].
     fn diagram(&self) -> NetworkDiagram {
         NetworkDiagram::new(self)
+    }
+
+    /// The activations of `layer` for the image `x` (`[1, C, H, W]`) as a grid of channels:
+    /// see [`FeatureMaps`].
+    ///
+    /// # Errors
+    /// As [`FeatureMaps::new`].
+    fn feature_maps(&self, x: &Activation, layer: &str) -> Result<FeatureMaps> {
+        FeatureMaps::new(self, x, layer)
     }
 }
 

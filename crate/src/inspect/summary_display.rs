@@ -4,6 +4,7 @@ use std::fmt;
 use std::io::Write as _;
 
 use super::summary::Summary;
+use crate::Table;
 
 const HEADERS: [&str; 4] = ["Layer", "Kind", "Output shape", "Params"];
 
@@ -16,35 +17,26 @@ impl Summary {
         )
     }
 
-    /// The summary as an HTML fragment: a table plus the totals.
-    pub fn to_html(&self) -> String {
-        let mut html = format!(
-            "<div class=\"glassbox-summary\"><b>{}</b>\n<table>\n<thead><tr>",
-            escape(&self.title())
-        );
-        for (i, h) in HEADERS.iter().enumerate() {
-            let align = if i == 3 { "right" } else { "left" };
-            html.push_str(&format!("<th style=\"text-align:{align}\">{h}</th>"));
-        }
-        html.push_str("</tr></thead>\n<tbody>\n");
+    /// The layer rows as a [`Table`] (name, kind, output shape, params).
+    pub fn table(&self) -> Table {
+        let mut table = Table::new(HEADERS).title(self.title());
         for row in self.cells() {
-            html.push_str("<tr>");
-            for (i, cell) in row.iter().enumerate() {
-                let align = if i == 3 { "right" } else { "left" };
-                html.push_str(&format!(
-                    "<td style=\"text-align:{align}\">{}</td>",
-                    escape(cell)
-                ));
-            }
-            html.push_str("</tr>\n");
+            table.push_row(row);
         }
-        html.push_str("</tbody>\n</table>\n<table>\n");
+        table
+    }
+
+    /// The summary as an HTML fragment: the layer table, the totals and any shape problems.
+    pub fn to_html(&self) -> String {
+        let mut totals = Table::new(["Total", ""]);
         for (label, value) in self.totals() {
-            html.push_str(&format!(
-                "<tr><td style=\"text-align:left\">{label}</td><td style=\"text-align:right\">{value}</td></tr>\n"
-            ));
+            totals.push_row([label.to_string(), value]);
         }
-        html.push_str("</table>\n");
+        let mut html = format!(
+            "<div class=\"glassbox-summary\">\n{}\n{}\n",
+            self.table().to_html(),
+            totals.to_html()
+        );
         for note in self.problems() {
             html.push_str(&format!("<p style=\"color:#b00\">{}</p>\n", escape(&note)));
         }
