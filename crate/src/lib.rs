@@ -17,6 +17,11 @@ pub mod track;
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{summary, FeatureMaps, Inspect, NetworkDiagram, Summary, SummaryRow};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
+pub use nn::{
+    adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
+    upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Conv2dParams,
+    Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
+};
 pub use render::{
     cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
     Gallery, HeatMap, HeatMapMode, ImageGrid, Interpolation, IntoFigure, LineChart, Normalized,

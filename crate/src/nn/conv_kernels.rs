@@ -1,0 +1,457 @@
+//! Convolution forward and backward on plain slices: im2col + gemm, gemm + col2im.
+//!
+//! Layouts are PyTorch's: input `[B, C, H, W]`, weight `[O, C/groups, KH, KW]`, output
+//! `[B, O, OH, OW]`, all row-major. Images run one after another, each product is
+//! multi-threaded inside gemm and each unfold across channels with rayon.
+
+use super::float::{matmul, matmul_raw, NnFloat, Strides};
+use super::im2col::{col2im_add, im2col, im2col_rows};
+use super::params::{Conv2dParams, ConvGeometry};
+
+/// `out = conv(x, weight) + bias`, or `out += conv(x, weight)` when `accumulate`.
+///
+/// Large images are cut into tiles of output rows; each rayon task unfolds one tile into a
+/// cache-sized column buffer and multiplies it single-threaded, so the unfolded matrix never
+/// goes to main memory. Small images (the deep layers) unfold whole and use gemm's threads.
+pub(crate) fn forward<E: NnFloat>(
+    g: &ConvGeometry,
+    x: &[E],
+    weight: &[E],
+    bias: Option<&[E]>,
+    out: &mut [E],
+    accumulate: bool,
+) {
+    let bias = if accumulate { None } else { bias };
+    match rows_per_tile(g) {
+        Some(rows) => forward_tiled(g, x, weight, bias, out, accumulate, rows),
+        None => forward_whole(g, x, weight, bias, out, accumulate),
+    }
+}
+
+/// Output pixels per tile: the column buffer is `C_g·KH·KW × TILE_PIXELS` values.
+const TILE_PIXELS: usize = 448;
+
+/// Output rows per tile, or `None` when there would be too few tiles to keep every thread busy.
+fn rows_per_tile(g: &ConvGeometry) -> Option<usize> {
+    if g.is_pointwise() {
+        return None;
+    }
+    let threads = rayon::current_num_threads();
+    let images = g.batch * g.groups;
+    let mut rows = (TILE_PIXELS / g.ow).clamp(1, g.oh);
+    while rows > 1 && images * g.oh.div_ceil(rows) < 4 * threads && (rows - 1) * g.ow >= 64 {
+        rows -= 1;
+    }
+    (images * g.oh.div_ceil(rows) >= 2 * threads).then_some(rows)
+}
+
+/// A pointer the tiles of one output write through, each to its own elements.
+#[derive(Clone, Copy)]
+struct TileOut<E>(*mut E);
+// SAFETY: tasks write disjoint elements (see `forward_tiled`).
+unsafe impl<E> Send for TileOut<E> {}
+unsafe impl<E> Sync for TileOut<E> {}
+
+impl<E> TileOut<E> {
+    /// The pointer (a method, so closures capture the `Sync` wrapper, not the raw field).
+    fn get(self) -> *mut E {
+        self.0
+    }
+}
+
+fn forward_tiled<E: NnFloat>(
+    g: &ConvGeometry,
+    x: &[E],
+    weight: &[E],
+    bias: Option<&[E]>,
+    out: &mut [E],
+    accumulate: bool,
+    rows_per_tile: usize,
+) {
+    use rayon::prelude::*;
+    let (rows, cols, og) = (g.col_rows(), g.col_cols(), g.c_out_group());
+    let in_group = g.c_in_group() * g.h * g.w;
+    assert_eq!(
+        out.len(),
+        g.batch * g.c_out * cols,
+        "forward_tiled: output length"
+    );
+    let tiles: Vec<(usize, usize, usize)> = (0..g.batch * g.groups)
+        .flat_map(|image| {
+            (0..g.oh)
+                .step_by(rows_per_tile)
+                .map(move |oy| (image, oy, (oy + rows_per_tile).min(g.oh)))
+        })
+        .collect();
+    let dst = TileOut(out.as_mut_ptr());
+    tiles.par_iter().for_each_init(
+        || vec![E::ZERO; rows * rows_per_tile * g.ow],
+        |col, &(image, oy0, oy1)| {
+            let (b, group) = (image / g.groups, image % g.groups);
+            let n = (oy1 - oy0) * g.ow;
+            let col = &mut col[..rows * n];
+            im2col_rows(g, &x[image * in_group..][..in_group], col, oy0..oy1);
+            // This tile owns rows `group·og..(group+1)·og`, columns `oy0·OW..oy1·OW` of image b.
+            let start = (b * g.c_out + group * og) * cols + oy0 * g.ow;
+            let view = Strides::rows(cols);
+            debug_assert!(start + view.last(og, n) < out_len(g));
+            if let Some(bias) = bias {
+                for o in 0..og {
+                    // SAFETY: row `o` of this tile lies inside `out` and belongs to this task.
+                    let row = unsafe {
+                        std::slice::from_raw_parts_mut(dst.get().add(start + o * cols), n)
+                    };
+                    row.fill(bias[group * og + o]);
+                }
+            }
+            // SAFETY: the view lies inside `out` (asserted length, tiles within the image) and
+            // no other task writes these elements.
+            unsafe {
+                matmul_raw(
+                    (og, rows, n),
+                    dst.get().add(start),
+                    view,
+                    accumulate || bias.is_some(),
+                    &weight[group * og * rows..][..og * rows],
+                    Strides::rows(rows),
+                    col,
+                    Strides::rows(n),
+                    false,
+                )
+            }
+        },
+    );
+}
+
+fn out_len(g: &ConvGeometry) -> usize {
+    g.batch * g.c_out * g.col_cols()
+}
+
+fn forward_whole<E: NnFloat>(
+    g: &ConvGeometry,
+    x: &[E],
+    weight: &[E],
+    bias: Option<&[E]>,
+    out: &mut [E],
+    accumulate: bool,
+) {
+    let (rows, cols) = (g.col_rows(), g.col_cols());
+    let mut col = if g.is_pointwise() {
+        Vec::new()
+    } else {
+        vec![E::ZERO; rows * cols]
+    };
+    let in_group = g.c_in_group() * g.h * g.w;
+    let out_group = g.c_out_group() * cols;
+    for (b, out_image) in out.chunks_mut(g.c_out * cols).enumerate() {
+        if let Some(bias) = bias {
+            for (channel, &v) in out_image.chunks_mut(cols).zip(bias) {
+                channel.fill(v);
+            }
+        }
+        for group in 0..g.groups {
+            let x_group = &x[(b * g.groups + group) * in_group..][..in_group];
+            let col: &[E] = if g.is_pointwise() {
+                x_group
+            } else {
+                im2col(g, x_group, &mut col);
+                &col
+            };
+            matmul(
+                (g.c_out_group(), rows, cols),
+                &mut out_image[group * out_group..][..out_group],
+                Strides::rows(cols),
+                accumulate || bias.is_some(),
+                &weight[group * g.c_out_group() * rows..][..g.c_out_group() * rows],
+                Strides::rows(rows),
+                col,
+                Strides::rows(cols),
+            );
+        }
+    }
+}
+
+/// For stride 1, the input gradient is itself a convolution: of `dY` with the kernel flipped
+/// and its in/out channels swapped, padded by `d·(K − 1) − p`. Returns that geometry and kernel.
+fn transposed<E: NnFloat>(g: &ConvGeometry, weight: &[E]) -> Option<(ConvGeometry, Vec<E>)> {
+    let pad = |k: usize, d: usize, p: usize| (d * (k - 1)).checked_sub(p);
+    if g.stride != (1, 1) {
+        return None;
+    }
+    let params = Conv2dParams {
+        stride: (1, 1),
+        padding: (
+            pad(g.kh, g.dilation.0, g.padding.0)?,
+            pad(g.kw, g.dilation.1, g.padding.1)?,
+        ),
+        dilation: g.dilation,
+        groups: g.groups,
+    };
+    let (cg, og) = (g.c_in_group(), g.c_out_group());
+    let t = ConvGeometry::new(
+        [g.batch, g.c_out, g.oh, g.ow],
+        [g.c_in, og, g.kh, g.kw],
+        params,
+    )
+    .ok()?;
+    if (t.oh, t.ow) != (g.h, g.w) {
+        return None;
+    }
+    let taps = g.kh * g.kw;
+    let mut flipped = vec![E::ZERO; weight.len()];
+    for group in 0..g.groups {
+        for o in 0..og {
+            for c in 0..cg {
+                let src = &weight[((group * og + o) * cg + c) * taps..][..taps];
+                let dst = &mut flipped[((group * cg + c) * og + o) * taps..][..taps];
+                for (d, s) in dst.iter_mut().zip(src.iter().rev()) {
+                    *d = *s;
+                }
+            }
+        }
+    }
+    Some((t, flipped))
+}
+
+/// `grad_x += convᵀ(grad_out, weight)`: `dcol = W_gᵀ · dY_g`, folded back with col2im.
+pub(crate) fn backward_input<E: NnFloat>(
+    g: &ConvGeometry,
+    weight: &[E],
+    grad_out: &[E],
+    grad_x: &mut [E],
+) {
+    if let Some((t, flipped)) = transposed(g, weight) {
+        forward(&t, grad_out, &flipped, None, grad_x, true);
+        return;
+    }
+    let (rows, cols) = (g.col_rows(), g.col_cols());
+    let mut dcol = vec![E::ZERO; rows * cols];
+    let in_group = g.c_in_group() * g.h * g.w;
+    let out_group = g.c_out_group() * cols;
+    for (b, gy_image) in grad_out.chunks(g.c_out * cols).enumerate() {
+        for group in 0..g.groups {
+            let gx_group = &mut grad_x[(b * g.groups + group) * in_group..][..in_group];
+            let w_group = &weight[group * g.c_out_group() * rows..][..g.c_out_group() * rows];
+            let gy_group = &gy_image[group * out_group..][..out_group];
+            if g.is_pointwise() {
+                matmul(
+                    (rows, g.c_out_group(), cols),
+                    gx_group,
+                    Strides::rows(cols),
+                    true,
+                    w_group,
+                    Strides::transposed(rows),
+                    gy_group,
+                    Strides::rows(cols),
+                );
+                continue;
+            }
+            matmul(
+                (rows, g.c_out_group(), cols),
+                &mut dcol,
+                Strides::rows(cols),
+                false,
+                w_group,
+                Strides::transposed(rows),
+                gy_group,
+                Strides::rows(cols),
+            );
+            col2im_add(g, &dcol, gx_group);
+        }
+    }
+}
+
+/// `grad_weight += Σ_b dY_g · col_gᵀ`.
+pub(crate) fn backward_weight<E: NnFloat>(
+    g: &ConvGeometry,
+    x: &[E],
+    grad_out: &[E],
+    grad_weight: &mut [E],
+) {
+    let (rows, cols) = (g.col_rows(), g.col_cols());
+    let mut col = if g.is_pointwise() {
+        Vec::new()
+    } else {
+        vec![E::ZERO; rows * cols]
+    };
+    let in_group = g.c_in_group() * g.h * g.w;
+    let out_group = g.c_out_group() * cols;
+    for (b, gy_image) in grad_out.chunks(g.c_out * cols).enumerate() {
+        for group in 0..g.groups {
+            let x_group = &x[(b * g.groups + group) * in_group..][..in_group];
+            let col: &[E] = if g.is_pointwise() {
+                x_group
+            } else {
+                im2col(g, x_group, &mut col);
+                &col
+            };
+            matmul(
+                (g.c_out_group(), cols, rows),
+                &mut grad_weight[group * g.c_out_group() * rows..][..g.c_out_group() * rows],
+                Strides::rows(rows),
+                true,
+                &gy_image[group * out_group..][..out_group],
+                Strides::rows(cols),
+                col,
+                Strides::transposed(cols),
+            );
+        }
+    }
+}
+
+/// `grad_bias += Σ_{b,y,x} dY`.
+pub(crate) fn backward_bias<E: NnFloat>(g: &ConvGeometry, grad_out: &[E], grad_bias: &mut [E]) {
+    let cols = g.col_cols();
+    for gy_image in grad_out.chunks(g.c_out * cols) {
+        for (gb, channel) in grad_bias.iter_mut().zip(gy_image.chunks(cols)) {
+            *gb += channel.iter().copied().sum::<E>();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The textbook definition, one multiply-add at a time.
+    fn naive(g: &ConvGeometry, x: &[f64], w: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; g.batch * g.c_out * g.oh * g.ow];
+        let (cg, og) = (g.c_in_group(), g.c_out_group());
+        for b in 0..g.batch {
+            for o in 0..g.c_out {
+                for oy in 0..g.oh {
+                    for ox in 0..g.ow {
+                        let mut s = 0.0;
+                        for c in 0..cg {
+                            for ky in 0..g.kh {
+                                for kx in 0..g.kw {
+                                    let iy = (oy * g.stride.0 + ky * g.dilation.0) as isize
+                                        - g.padding.0 as isize;
+                                    let ix = (ox * g.stride.1 + kx * g.dilation.1) as isize
+                                        - g.padding.1 as isize;
+                                    if iy < 0 || ix < 0 || iy >= g.h as isize || ix >= g.w as isize
+                                    {
+                                        continue;
+                                    }
+                                    let ci = (o / og) * cg + c;
+                                    let xi =
+                                        ((b * g.c_in + ci) * g.h + iy as usize) * g.w + ix as usize;
+                                    let wi = ((o * cg + c) * g.kh + ky) * g.kw + kx;
+                                    s += x[xi] * w[wi];
+                                }
+                            }
+                        }
+                        out[((b * g.c_out + o) * g.oh + oy) * g.ow + ox] = s;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn forward_matches_the_definition_across_parameters() {
+        let cases = [
+            (
+                [2, 4, 7, 5],
+                [6, 2, 3, 2],
+                Conv2dParams::default().padding(1).groups(2),
+            ),
+            (
+                [1, 3, 9, 8],
+                [4, 3, 3, 3],
+                Conv2dParams::default().stride(2).dilation(2).padding(2),
+            ),
+            (
+                [2, 6, 4, 6],
+                [6, 1, 1, 1],
+                Conv2dParams::default().groups(6),
+            ),
+            ([1, 2, 5, 5], [3, 2, 1, 1], Conv2dParams::default()),
+        ];
+        for (input, weight, p) in cases {
+            let g = ConvGeometry::new(input, weight, p).unwrap();
+            let x: Vec<f64> = (0..input.iter().product())
+                .map(|i: usize| (i as f64 * 0.7).sin())
+                .collect();
+            let w: Vec<f64> = (0..weight.iter().product())
+                .map(|i: usize| (i as f64 * 1.3).cos())
+                .collect();
+            let mut out = vec![0.0; g.out_shape().iter().product()];
+            forward(&g, &x, &w, None, &mut out, false);
+            let want = naive(&g, &x, &w);
+            for (a, b) in out.iter().zip(&want) {
+                assert!((a - b).abs() < 1e-12, "{input:?} {p:?}: {a} vs {b}");
+            }
+        }
+    }
+
+    fn values(n: usize, seed: f64) -> Vec<f64> {
+        (0..n).map(|i| ((i as f64 + seed) * 0.7).sin()).collect()
+    }
+
+    #[test]
+    fn tiled_and_whole_forward_agree_and_both_backward_paths_agree() {
+        let cases = [
+            (
+                [2, 3, 23, 17],
+                [4, 3, 3, 3],
+                Conv2dParams::default().padding(1),
+            ),
+            (
+                [1, 4, 40, 9],
+                [6, 2, 3, 2],
+                Conv2dParams::default().groups(2).dilation(2).padding(1),
+            ),
+            (
+                [3, 2, 30, 31],
+                [2, 2, 5, 5],
+                Conv2dParams::default().padding(2),
+            ),
+            ([1, 2, 9, 33], [3, 2, 4, 2], Conv2dParams::default()),
+        ];
+        for (input, weight, p) in cases {
+            let g = ConvGeometry::new(input, weight, p).unwrap();
+            let x = values(input.iter().product(), 1.0);
+            let w = values(weight.iter().product(), 2.0);
+            let b = values(weight[0], 3.0);
+            let n = g.out_shape().iter().product();
+            let (mut whole, mut tiled) = (vec![0.0; n], vec![0.0; n]);
+            forward_whole(&g, &x, &w, Some(&b), &mut whole, false);
+            let rows = rows_per_tile(&g).unwrap_or(3);
+            forward_tiled(&g, &x, &w, Some(&b), &mut tiled, false, rows);
+            assert_eq!(whole, tiled, "{input:?} {p:?}");
+            // The input gradient as a transposed convolution equals gemm + col2im.
+            let gy = values(n, 4.0);
+            let (t, flipped) = transposed(&g, &w).expect("stride 1 has a transposed form");
+            let mut via_conv = vec![0.5; x.len()];
+            forward(&t, &gy, &flipped, None, &mut via_conv, true);
+            let mut via_col2im = vec![0.5; x.len()];
+            let mut dcol = vec![0.0; g.col_rows() * g.col_cols()];
+            let (rows, cols, og) = (g.col_rows(), g.col_cols(), g.c_out_group());
+            let in_group = g.c_in_group() * g.h * g.w;
+            for b in 0..g.batch {
+                for group in 0..g.groups {
+                    matmul(
+                        (rows, og, cols),
+                        &mut dcol,
+                        Strides::rows(cols),
+                        false,
+                        &w[group * og * rows..][..og * rows],
+                        Strides::transposed(rows),
+                        &gy[(b * g.c_out + group * og) * cols..][..og * cols],
+                        Strides::rows(cols),
+                    );
+                    col2im_add(
+                        &g,
+                        &dcol,
+                        &mut via_col2im[(b * g.groups + group) * in_group..][..in_group],
+                    );
+                }
+            }
+            for (a, c) in via_conv.iter().zip(&via_col2im) {
+                assert!((a - c).abs() < 1e-12, "{input:?} {p:?}: {a} vs {c}");
+            }
+        }
+    }
+}
