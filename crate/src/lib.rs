@@ -15,7 +15,7 @@ pub mod render;
 pub mod track;
 
 pub use error::{Error, ErrorKind, Result};
-pub use inspect::{summary, FeatureMaps, Inspect, NetworkDiagram, Summary, SummaryRow};
+pub use inspect::{summary, FeatureMaps, Filters, Inspect, NetworkDiagram, Summary, SummaryRow};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
 pub use nn::{
     adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,

@@ -263,3 +263,134 @@ fn the_diagram_draws_every_block() {
     // Two blocks (hidden, head): two columns of 210 px boxes with a 44 px gap and 16 px margins.
     assert_eq!(fig.width(), 16 * 2 + 210 * 2 + 44);
 }
+
+/// `conv1` (3→4, 3×3, stride 2, pad 1) → `relu1` → spatial mean as logits; input `[3, 9, 9]`.
+struct ConvToy {
+    weight: Tensor<(usize, usize, usize, usize), f32, Cpu>,
+    bias: Tensor<(usize,), f32, Cpu>,
+}
+
+impl ConvToy {
+    fn new() -> Self {
+        let dev = Cpu::seed_from_u64(7);
+        Self {
+            weight: dev.sample_normal_like(&(4, 3, 3, 3)),
+            bias: dev.sample_normal_like(&(4,)),
+        }
+    }
+    fn params() -> glassbox::Conv2dParams {
+        glassbox::Conv2dParams::default().stride(2).padding(1)
+    }
+}
+
+impl Explain for ConvToy {
+    fn name(&self) -> &str {
+        "ConvToy"
+    }
+    fn input_shape(&self) -> [usize; 3] {
+        [3, 9, 9]
+    }
+    fn num_classes(&self) -> usize {
+        4
+    }
+    fn layers(&self) -> Vec<LayerInfo> {
+        let info = |name: &str, kind: &str, params| LayerInfo {
+            name: name.into(),
+            key: None,
+            kind: kind.into(),
+            group: None,
+            out_shape: [4, 5, 5],
+            params,
+        };
+        vec![
+            info("conv1", "Conv2d 3×3, 3→4, stride 2, pad 1", 112),
+            info("relu1", "ReLU", 0),
+        ]
+    }
+    fn forward_to<T: Tape<f32, Cpu>>(
+        &self,
+        x: Activation<T>,
+        layer: &str,
+        _relu: ReluGrad,
+    ) -> Result<Activation<T>> {
+        match layer {
+            "input" => Ok(x),
+            "conv1" => glassbox::conv2d(x, &self.weight, Some(&self.bias), Self::params()),
+            "relu1" => {
+                Ok(glassbox::conv2d(x, &self.weight, Some(&self.bias), Self::params())?.relu())
+            }
+            other => Err(Error::unknown_layer(
+                other,
+                vec!["conv1".into(), "relu1".into()],
+            )),
+        }
+    }
+    fn forward_from<T: Tape<f32, Cpu>>(
+        &self,
+        a: Activation<T>,
+        layer: &str,
+        relu: ReluGrad,
+    ) -> Result<Logits<T>> {
+        let a = match layer {
+            "input" => self.forward_to(a, "relu1", relu)?,
+            "conv1" => a.relu(),
+            _ => a,
+        };
+        Ok(a.mean::<(usize, usize), Axes2<2, 3>>())
+    }
+}
+
+#[test]
+fn filters_equal_the_conv_weights() {
+    let model = ConvToy::new();
+    let filters = model.filters("conv1").unwrap();
+    assert_eq!(filters.shape(), [4, 3, 3, 3]);
+    let expected = model.weight.as_vec();
+    for (got, want) in filters.weights().iter().zip(&expected) {
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    }
+    let fig = filters.figure().unwrap();
+    assert!(
+        fig.summary()
+            .contains("4 filters 3×3 over 3 input channels (RGB)"),
+        "{}",
+        fig.summary()
+    );
+    let e = model.filters("relu1").unwrap_err();
+    assert!(e.to_string().contains("not a conv layer"), "{e}");
+    assert!(matches!(
+        model.filters("fc9").unwrap_err().kind(),
+        glassbox::ErrorKind::UnknownLayer { .. }
+    ));
+    assert!(matches!(
+        Toy::new(false).filters("fc1").unwrap_err().kind(),
+        glassbox::ErrorKind::Unsupported { .. }
+    ));
+}
+
+#[test]
+fn conv_feature_maps_and_summary_match_the_forward_pass() {
+    let model = ConvToy::new();
+    let s = model.summary();
+    s.check().unwrap();
+    assert_eq!(s.total_params(), 4 * 3 * 9 + 4);
+    let dev = Cpu::default();
+    let x: Activation = dev.sample_uniform_like(&(1usize, 3usize, 9usize, 9usize));
+    let maps = model.feature_maps(&x, "relu1").unwrap();
+    let direct = glassbox::conv2d(
+        x.clone(),
+        &model.weight,
+        Some(&model.bias),
+        ConvToy::params(),
+    )
+    .unwrap()
+    .relu()
+    .as_vec();
+    assert_eq!(maps.channel(2).unwrap(), &direct[2 * 25..3 * 25]);
+    let fig = maps.figure().unwrap();
+    assert!(
+        fig.summary().contains("all 4 channels"),
+        "{}",
+        fig.summary()
+    );
+}

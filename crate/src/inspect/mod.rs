@@ -5,11 +5,13 @@
 
 mod diagram;
 mod feature_maps;
+mod filters;
 mod summary;
 mod summary_display;
 
 pub use diagram::NetworkDiagram;
 pub use feature_maps::FeatureMaps;
+pub use filters::Filters;
 pub use summary::{summary, Summary, SummaryRow};
 
 use crate::models::{Activation, Explain};
@@ -34,6 +36,14 @@ pub trait Inspect: Explain + Sized {
     /// As [`FeatureMaps::new`].
     fn feature_maps(&self, x: &Activation, layer: &str) -> Result<FeatureMaps> {
         FeatureMaps::new(self, x, layer)
+    }
+
+    /// The weights of the first conv layer `layer` as image tiles: see [`Filters`].
+    ///
+    /// # Errors
+    /// As [`Filters::new`].
+    fn filters(&self, layer: &str) -> Result<Filters> {
+        Filters::new(self, layer)
     }
 }
 
