@@ -394,3 +394,78 @@ fn conv_feature_maps_and_summary_match_the_forward_pass() {
         fig.summary()
     );
 }
+
+mod mnist_net {
+    use super::*;
+    use glassbox::MnistNet;
+
+    #[test]
+    fn summary_is_exact_and_matches_the_forward_pass() {
+        let net = MnistNet::new(0);
+        let s = net.summary();
+        s.check().unwrap();
+        // conv1 16·9+16, conv2 32·16·9+32, conv3 64·32·9+64, fc 64·10+10.
+        assert_eq!(s.total_params(), 160 + 4640 + 18496 + 650);
+        let tensors = net.conv1.weight.shape().num_elements()
+            + net.conv1.bias.shape().num_elements()
+            + net.conv2.weight.shape().num_elements()
+            + net.conv2.bias.shape().num_elements()
+            + net.conv3.weight.shape().num_elements()
+            + net.conv3.bias.shape().num_elements()
+            + net.fc.num_trainable_params();
+        assert_eq!(s.total_params(), tensors);
+        let shapes: Vec<[usize; 3]> = s.rows.iter().map(|r| *r.shape.as_ref().unwrap()).collect();
+        assert_eq!(shapes[0], [16, 28, 28]);
+        assert_eq!(shapes[4], [64, 7, 7]);
+        assert_eq!(*shapes.last().unwrap(), [10, 1, 1]);
+        assert!(
+            s.to_string().contains("Total params:          23,946"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn filters_are_conv1_weights_despite_the_fused_relu() {
+        let net = MnistNet::pretrained().unwrap();
+        let filters = net.filters("conv1").unwrap();
+        assert_eq!(filters.shape(), [16, 1, 3, 3]);
+        for (got, want) in filters.weights().iter().zip(net.conv1.weight.as_vec()) {
+            assert!((got - want).abs() < 1e-5, "{got} vs {want}");
+        }
+        let e = net.filters("conv2").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`conv1` (with parameters) comes before `conv2`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn feature_maps_of_a_digit() {
+        let net = MnistNet::pretrained().unwrap();
+        let mnist = glassbox::data::mnist().unwrap();
+        let x = mnist.test.image(0);
+        let maps = net.feature_maps(&x, "conv3").unwrap().top_k(16);
+        assert_eq!(maps.shape(), [64, 7, 7]);
+        let shown = maps.shown_channels();
+        let means = maps.means();
+        assert_eq!(shown.len(), 16);
+        assert!(shown.windows(2).all(|w| means[w[0]] >= means[w[1]]));
+        // The GAP layer is the spatial mean of conv3: the same numbers by another route.
+        let gap = net
+            .forward_to(x.clone(), "gap", ReluGrad::Standard)
+            .unwrap()
+            .as_vec();
+        for (m, g) in means.iter().zip(&gap) {
+            assert!((m - g).abs() < 1e-5);
+        }
+        let fig = maps.figure().unwrap();
+        assert!(
+            fig.summary()
+                .contains("MnistNet conv3: top 16 of 64 channels"),
+            "{}",
+            fig.summary()
+        );
+        assert!(net.feature_maps(&x, "conv9").is_err());
+    }
+}

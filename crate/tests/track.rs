@@ -424,3 +424,48 @@ fn curves_compare_runs_and_show_nan() {
 fn glassbox_format(v: f64) -> String {
     format!("{v:.4}")
 }
+
+#[test]
+fn a_training_history_and_its_settings_fill_a_run() {
+    use glassbox::{EpochSummary, Fit, TrainHistory, TrainStep};
+    let steps = (0..6)
+        .map(|step| TrainStep {
+            step,
+            epoch: step / 3,
+            loss: 1.0 / (step + 1) as f32,
+            accuracy: step as f32 / 6.0,
+            lr: 0.01,
+        })
+        .collect();
+    let epochs = (0..2)
+        .map(|epoch| EpochSummary {
+            epoch,
+            loss: 0.5,
+            train_accuracy: 0.5,
+            test_accuracy: 0.9 + epoch as f32 / 20.0,
+            seconds: 1.0,
+        })
+        .collect();
+    let history = TrainHistory { steps, epochs };
+    let mut run = Run::in_memory("mnist").print_every(0);
+    run.hparams_of(&Fit {
+        limit: Some(100),
+        ..Fit::default()
+    })
+    .unwrap();
+    run.log_history(&history).unwrap();
+    assert_eq!(
+        run.tags(),
+        ["train/loss", "train/accuracy", "lr", "test/accuracy"]
+    );
+    assert_eq!(run.scalars("train/loss")[2], (2, f64::from(1.0f32 / 3.0)));
+    assert_eq!(
+        run.scalars("test/accuracy"),
+        [(2, 0.9f32 as f64), (5, 0.95f32 as f64)]
+    );
+    let hp = run.hparams();
+    assert_eq!(hp["limit"], glassbox::Hparam::Int(100));
+    assert_eq!(hp["lr"], glassbox::Hparam::Float(5e-3));
+    assert_eq!(hp["verbose"], glassbox::Hparam::Bool(true));
+    assert!(run.hparams_of(&3).is_err());
+}

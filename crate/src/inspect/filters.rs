@@ -54,21 +54,22 @@ impl Filters {
             )));
         }
         let [c, h, w] = model.input_shape();
-        let dev = Cpu::default();
         let mut grads_per_channel = Vec::new();
         let mut out_channels = 1;
-        let mut k = 0;
-        while k < out_channels {
-            let x: Tensor<(usize, usize, usize, usize), f32, Cpu> = dev.zeros_like(&(1, c, h, w));
-            let out = model.forward_to(x.leaky_trace(), layer, ReluGrad::Standard)?;
-            let (_, o, oh, ow) = *out.shape();
-            out_channels = o;
-            let mut mask = vec![0.0f32; o * oh * ow];
-            mask[k * oh * ow + (oh / 2) * ow + ow / 2] = 1.0;
-            let mask = dev.tensor_from_vec(mask, (1, o, oh, ow));
-            let grads = (out * mask).sum::<(), _>().backward();
-            grads_per_channel.push(grads.get(&x).as_vec());
-            k += 1;
+        while grads_per_channel.len() < out_channels {
+            let k = grads_per_channel.len();
+            // A ReLU fused into the layer zeroes the gradient where the pre-activation is
+            // negative; ±x for a few random x makes it positive for (almost surely) every filter.
+            let mut found = None;
+            for trial in 0..8u64 {
+                let (g, o) = input_gradient(model, layer, [c, h, w], k, trial)?;
+                out_channels = o;
+                if g.iter().any(|&v| v != 0.0) {
+                    found = Some(g);
+                    break;
+                }
+            }
+            grads_per_channel.push(found.unwrap_or_else(|| vec![0.0; c * h * w]));
         }
         let (rows, cols) = support(&grads_per_channel, [c, h, w]).ok_or_else(|| {
             Error::unsupported(format!(
@@ -102,6 +103,31 @@ impl Filters {
     pub fn weights(&self) -> &[f32] {
         &self.weights
     }
+}
+
+/// The gradient of output `[0, k, centre]` of `layer` with respect to the input at a random
+/// input (`trial` picks the seed; odd trials negate it), and the layer's channel count.
+fn input_gradient<M: Explain>(
+    model: &M,
+    layer: &str,
+    [c, h, w]: [usize; 3],
+    k: usize,
+    trial: u64,
+) -> Result<(Vec<f32>, usize)> {
+    let dev = Cpu::seed_from_u64(trial / 2);
+    let sign = if trial % 2 == 0 { 1.0 } else { -1.0 };
+    let x: Tensor<(usize, usize, usize, usize), f32, Cpu> =
+        dev.sample_normal_like(&(1, c, h, w)) * sign;
+    let out = model.forward_to(x.leaky_trace(), layer, ReluGrad::Standard)?;
+    let (_, o, oh, ow) = *out.shape();
+    if k >= o {
+        return Ok((vec![0.0; c * h * w], o));
+    }
+    let mut mask = vec![0.0f32; o * oh * ow];
+    mask[k * oh * ow + (oh / 2) * ow + ow / 2] = 1.0;
+    let mask = dev.tensor_from_vec(mask, (1, o, oh, ow));
+    let grads = (out * mask).sum::<(), _>().backward();
+    Ok((grads.get(&x).as_vec(), o))
 }
 
 /// The rows and columns where any channel's input gradient is non-zero (the kernel's window).

@@ -8,6 +8,7 @@
 
 mod crc32c;
 mod curves;
+mod history;
 mod progress;
 mod projector;
 mod protobuf;
