@@ -115,7 +115,7 @@ fn input_gradient<M: Explain>(
     trial: u64,
 ) -> Result<(Vec<f32>, usize)> {
     let dev = Cpu::seed_from_u64(trial / 2);
-    let sign = if trial % 2 == 0 { 1.0 } else { -1.0 };
+    let sign = if trial.is_multiple_of(2) { 1.0 } else { -1.0 };
     let x: Tensor<(usize, usize, usize, usize), f32, Cpu> =
         dev.sample_normal_like(&(1, c, h, w)) * sign;
     let out = model.forward_to(x.leaky_trace(), layer, ReluGrad::Standard)?;
