@@ -469,3 +469,251 @@ mod mnist_net {
         assert!(net.feature_maps(&x, "conv9").is_err());
     }
 }
+
+/// VGG16 in torchvision's layout (REFERENCE §4), zero weights: enough for shapes and counts.
+mod vgg16 {
+    use super::*;
+    use glassbox::Conv2dParams;
+
+    type W4 = Tensor<(usize, usize, usize, usize), f32, Cpu>;
+    type W2 = Tensor<(usize, usize), f32, Cpu>;
+    type B = Tensor<(usize,), f32, Cpu>;
+
+    enum Op {
+        Conv(W4, B),
+        Relu,
+        Pool,
+        AvgPool,
+        Fc(W2, B),
+    }
+
+    struct Vgg16 {
+        layers: Vec<(LayerInfo, Op)>,
+    }
+
+    const BLOCKS: [&[usize]; 5] = [
+        &[64, 64],
+        &[128, 128],
+        &[256, 256, 256],
+        &[512, 512, 512],
+        &[512, 512, 512],
+    ];
+
+    impl Vgg16 {
+        fn new() -> Self {
+            let dev = Cpu::default();
+            let mut layers = Vec::new();
+            let info = |name: String, kind: String, group: &str, out_shape, params| LayerInfo {
+                name,
+                key: None,
+                kind,
+                group: Some(group.into()),
+                out_shape,
+                params,
+            };
+            let (mut c, mut s) = (3, 224);
+            for (b, convs) in BLOCKS.iter().enumerate() {
+                let group = format!("block{}", b + 1);
+                for (k, &o) in convs.iter().enumerate() {
+                    let (w, bias) = (dev.zeros_like(&(o, c, 3, 3)), dev.zeros_like(&(o,)));
+                    let kind = format!("Conv2d 3×3, {c}→{o}, pad 1");
+                    layers.push((
+                        info(
+                            format!("conv{}_{}", b + 1, k + 1),
+                            kind,
+                            &group,
+                            [o, s, s],
+                            o * c * 9 + o,
+                        ),
+                        Op::Conv(w, bias),
+                    ));
+                    layers.push((
+                        info(
+                            format!("relu{}_{}", b + 1, k + 1),
+                            "ReLU".into(),
+                            &group,
+                            [o, s, s],
+                            0,
+                        ),
+                        Op::Relu,
+                    ));
+                    c = o;
+                }
+                s /= 2;
+                layers.push((
+                    info(
+                        format!("pool{}", b + 1),
+                        "MaxPool 2×2".into(),
+                        &group,
+                        [c, s, s],
+                        0,
+                    ),
+                    Op::Pool,
+                ));
+            }
+            layers.push((
+                info(
+                    "avgpool".into(),
+                    "AdaptiveAvgPool 7×7".into(),
+                    "classifier",
+                    [512, 7, 7],
+                    0,
+                ),
+                Op::AvgPool,
+            ));
+            for (name, i, o) in [
+                ("fc6", 25088, 4096),
+                ("fc7", 4096, 4096),
+                ("fc8", 4096, 1000),
+            ] {
+                let (w, bias) = (dev.zeros_like(&(o, i)), dev.zeros_like(&(o,)));
+                layers.push((
+                    info(
+                        name.into(),
+                        format!("Linear {i}→{o}"),
+                        "classifier",
+                        [o, 1, 1],
+                        i * o + o,
+                    ),
+                    Op::Fc(w, bias),
+                ));
+                if name != "fc8" {
+                    layers.push((
+                        info(
+                            name.replace("fc", "relu"),
+                            "ReLU".into(),
+                            "classifier",
+                            [o, 1, 1],
+                            0,
+                        ),
+                        Op::Relu,
+                    ));
+                }
+            }
+            Self { layers }
+        }
+
+        fn index(&self, layer: &str) -> Result<usize> {
+            if layer == "input" {
+                return Ok(0);
+            }
+            let names = || self.layers.iter().map(|(l, _)| l.name.clone()).collect();
+            self.layers
+                .iter()
+                .position(|(l, _)| l.name == layer)
+                .map(|i| i + 1)
+                .ok_or_else(|| Error::unknown_layer(layer, names()))
+        }
+
+        fn run<T: Tape<f32, Cpu>>(
+            &self,
+            mut x: Activation<T>,
+            from: usize,
+            to: usize,
+        ) -> Result<Activation<T>> {
+            for (_, op) in &self.layers[from..to] {
+                x = match op {
+                    Op::Conv(w, b) => {
+                        glassbox::conv2d(x, w, Some(b), Conv2dParams::default().padding(1))?
+                    }
+                    Op::Relu => glassbox::relu(x, ReluGrad::Standard)?,
+                    Op::Pool => glassbox::max_pool2d(x, 2, 2, 0)?,
+                    Op::AvgPool => glassbox::adaptive_avg_pool2d(x, (7, 7))?,
+                    Op::Fc(w, b) => {
+                        let (n, c, h, wd) = *x.shape();
+                        let o = w.shape().0;
+                        let flat = x.reshape_like(&(n, c * h * wd));
+                        let y = flat.matmul(w.clone().permute::<_, Axes2<1, 0>>())
+                            + b.clone().broadcast_like::<_, Axis<0>>(&(n, o));
+                        y.reshape_like(&(n, o, 1, 1))
+                    }
+                };
+            }
+            Ok(x)
+        }
+    }
+
+    impl Explain for Vgg16 {
+        fn name(&self) -> &str {
+            "VGG16"
+        }
+        fn input_shape(&self) -> [usize; 3] {
+            [3, 224, 224]
+        }
+        fn num_classes(&self) -> usize {
+            1000
+        }
+        fn layers(&self) -> Vec<LayerInfo> {
+            self.layers.iter().map(|(l, _)| l.clone()).collect()
+        }
+        fn forward_to<T: Tape<f32, Cpu>>(
+            &self,
+            x: Activation<T>,
+            layer: &str,
+            _relu: ReluGrad,
+        ) -> Result<Activation<T>> {
+            let end = self.index(layer)?;
+            self.run(x, 0, end)
+        }
+        fn forward_from<T: Tape<f32, Cpu>>(
+            &self,
+            a: Activation<T>,
+            layer: &str,
+            _relu: ReluGrad,
+        ) -> Result<Logits<T>> {
+            let start = self.index(layer)?;
+            let out = self.run(a, start, self.layers.len())?;
+            let n = out.shape().0;
+            Ok(out.reshape_like(&(n, 1000)))
+        }
+    }
+
+    fn tensor_elements(net: &Vgg16) -> usize {
+        net.layers
+            .iter()
+            .map(|(_, op)| match op {
+                Op::Conv(w, b) => w.shape().num_elements() + b.shape().num_elements(),
+                Op::Fc(w, b) => w.shape().num_elements() + b.shape().num_elements(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    #[test]
+    fn vgg16_has_138_357_544_parameters() {
+        let net = Vgg16::new();
+        assert_eq!(tensor_elements(&net), 138_357_544);
+        let declared: usize = net.layers().iter().map(|l| l.params).sum();
+        assert_eq!(declared, 138_357_544);
+        let diagram = net.diagram().figure().unwrap();
+        assert!(
+            diagram
+                .summary()
+                .contains("VGG16: input [3, 224, 224], 37 layers, 138,357,544 params"),
+            "{}",
+            diagram.summary()
+        );
+        assert!(
+            diagram.width() > 2 * diagram.height(),
+            "six blocks flow left to right: {diagram:?}"
+        );
+    }
+
+    #[test]
+    #[ignore = "slow: 37 forward passes of VGG16 at 224² (~40 s CPU); run with --ignored"]
+    fn vgg16_summary_shapes_equal_the_forward_pass() {
+        let net = Vgg16::new();
+        let s = net.summary();
+        assert_eq!(s.total_params(), 138_357_544);
+        s.check().unwrap();
+        let pool5 = s.rows.iter().find(|r| r.name == "pool5").unwrap();
+        assert_eq!(pool5.shape, Ok([512, 7, 7]));
+        let text = s.to_string();
+        let line = |label: &str, value: &str| {
+            text.lines()
+                .any(|l| l.starts_with(label) && l.ends_with(value))
+        };
+        assert!(line("Total params:", " 138,357,544"), "{text}");
+        assert!(line("Params size:", " 553.43 MB"), "{text}");
+    }
+}
