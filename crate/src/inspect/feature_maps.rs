@@ -18,7 +18,7 @@ const DEFAULT_MAX: usize = 64;
 /// magnitudes compare (with a colorbar).
 ///
 /// Made by [`crate::Inspect::feature_maps`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct FeatureMaps {
     title: String,
     /// `[C, H, W]`.
@@ -171,3 +171,14 @@ impl Plot for FeatureMaps {
 }
 
 display_via_figure!(FeatureMaps);
+
+impl std::fmt::Debug for FeatureMaps {
+    /// Short: layer, shape and the channels shown (not every value).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeatureMaps")
+            .field("layer", &self.title)
+            .field("shape", &self.shape)
+            .field("shown_channels", &self.shown_channels())
+            .finish()
+    }
+}

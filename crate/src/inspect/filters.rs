@@ -18,7 +18,7 @@ use crate::{Error, Figure, Result};
 /// input channels when there are more than one but not three).
 ///
 /// Made by [`crate::Inspect::filters`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Filters {
     title: String,
     /// `[O, C, KH, KW]`.
@@ -187,3 +187,13 @@ impl Plot for Filters {
 }
 
 display_via_figure!(Filters);
+
+impl std::fmt::Debug for Filters {
+    /// Short: layer and shape (not every weight).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Filters")
+            .field("layer", &self.title)
+            .field("shape", &self.shape)
+            .finish()
+    }
+}

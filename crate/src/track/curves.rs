@@ -11,7 +11,7 @@ use crate::{Error, Figure, Result};
 /// One run shows its raw values and the smoothed curve; several runs show one smoothed curve
 /// each, named after the run. NaN or infinite points break the line and are counted in the
 /// chart's title, so a diverged run is visible rather than hidden.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Curves<'a> {
     runs: Vec<&'a Run>,
     tags: Option<Vec<String>>,
@@ -227,5 +227,16 @@ mod tests {
             "{e}"
         );
         assert!(run.curves().smoothing(1.5).figure().is_err());
+    }
+}
+
+impl std::fmt::Debug for Curves<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let runs: Vec<&str> = self.runs.iter().map(|r| r.name()).collect();
+        f.debug_struct("Curves")
+            .field("runs", &runs)
+            .field("tags", &self.tags)
+            .field("smoothing", &self.smoothing)
+            .finish()
     }
 }

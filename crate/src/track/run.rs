@@ -34,7 +34,6 @@ use crate::{Error, Figure, Result};
 /// # std::fs::remove_dir_all(&dir).ok();
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct Run {
     pub(super) name: String,
     pub(super) dir: Option<PathBuf>,
@@ -341,5 +340,17 @@ impl std::fmt::Display for Run {
             write!(f, " ({})", lasts.join(", "))?;
         }
         write!(f, ", {} hparams", self.hparams().len())
+    }
+}
+
+impl std::fmt::Debug for Run {
+    /// Short: name, directory, record count (not every record).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("name", &self.name)
+            .field("dir", &self.dir)
+            .field("records", &self.records.len())
+            .field("warnings", &self.warnings.len())
+            .finish()
     }
 }
