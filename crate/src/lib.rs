@@ -10,13 +10,16 @@
 pub mod data;
 mod error;
 pub mod evaluate;
+pub mod inspect;
 pub mod models;
 pub mod nn;
 pub mod project;
 pub mod render;
+pub mod track;
 
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{kl_divergence, knn_accuracy, knn_recall, trustworthiness};
+pub use inspect::{summary, FeatureMaps, Filters, Inspect, NetworkDiagram, Summary, SummaryRow};
 pub use models::{
     load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,
     GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK, TrainHistory,
@@ -36,8 +39,14 @@ pub use render::{
     Gallery, HeatMap, HeatMapMode, ImageGrid, Interpolation, IntoFigure, LineChart, Normalized,
     Picture, Plot, PlotValue, Scaling, Scatter, Sign, Table, TileScaling,
 };
+pub use track::{
+    read_event_file, smooth, write_projector, Curves, Hparam, Run, TensorBoardEvent,
+    TensorBoardValue, TensorBoardWriter,
+};
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
-    pub use crate::{gallery, Colormap, Error, Explain, Figure, Gallery, Plot, Result};
+    pub use crate::{
+        gallery, Colormap, Error, Explain, Figure, Gallery, Inspect, Plot, Result, Run,
+    };
 }
