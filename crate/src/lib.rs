@@ -7,11 +7,18 @@
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
 
+pub mod attribution;
 mod error;
 pub mod models;
 pub mod nn;
 pub mod render;
+pub mod testing;
 
+pub use attribution::{
+    Attribution, Cam, CamFormula, CamInput, CamMethod, GradCam, GradCamPlusPlus, GradientXInput,
+    GuidedBackprop, GuidedGradCam, HiResCam, IntegratedGradients, LayerCam, NoiseStatistic,
+    Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
 pub use render::{Canvas, Figure};
