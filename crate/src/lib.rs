@@ -21,6 +21,11 @@ pub use attribution::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
+pub use nn::{
+    adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
+    upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Conv2dParams,
+    Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
+};
 pub use render::{Canvas, Figure};
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.

@@ -1,1 +1,55 @@
 //! Convolution and pooling for dfdx 0.13 on stable Rust, as differentiable dfdx ops; typed layers.
+//!
+//! dfdx 0.13 keeps its own convolution and pooling behind a `nightly` feature. This module adds
+//! them through dfdx's public tape API, so `.leaky_trace()` … `.backward()` and `grads.get(&x)`
+//! work through them exactly as through dfdx's own ops.
+//!
+//! # Ops (on `[B, C, H, W]` tensors with run-time sizes, `f32` or `f64`, CPU)
+//! - [`conv2d`](crate::conv2d): stride, padding, dilation, groups, bias; gradients for input,
+//!   weight and bias. Forward is im2col + `gemm`, backward `gemm` + col2im.
+//! - [`max_pool2d`](crate::max_pool2d), [`avg_pool2d`](crate::avg_pool2d),
+//!   [`adaptive_avg_pool2d`](crate::adaptive_avg_pool2d), [`global_avg_pool`](crate::global_avg_pool).
+//! - [`flatten`](crate::flatten), [`relu`](crate::relu) (standard or guided backward).
+//! - [`upsample_bilinear`](crate::upsample_bilinear) for maps (plain slices, no gradient).
+//! - [`without_weight_grads`](crate::without_weight_grads): skip weight gradients (saliency on a
+//!   frozen model).
+//!
+//! # Layers (for dfdx tuples and structs, with dfdx's `Linear`, `ReLU`, optimisers, safetensors)
+//! [`Conv2d`], [`MaxPool2d`], [`AvgPool2d`], [`AdaptiveAvgPool2d`], [`GlobalAvgPool`],
+//! [`Flatten`], [`FlattenTo`]; [`builders`] for dtype-generic model types.
+//!
+//! # Devices
+//! The kernels run on dfdx's `Cpu`. With the `cuda` feature the crate builds and the layers'
+//! parameters live on any dfdx device (building, `to_device`, safetensors work), but forward
+//! passes through these layers exist only for `Cpu`: move the model to the CPU to run it.
+//! Native GPU kernels are future work.
+
+mod avg_pool;
+mod conv2d;
+mod conv_kernels;
+mod flatten;
+mod float;
+mod im2col;
+mod layers;
+mod max_pool;
+mod params;
+mod pool_geometry;
+mod relu;
+mod tape;
+mod upsample;
+mod weight_grads;
+
+pub use avg_pool::{adaptive_avg_pool2d, avg_pool2d, global_avg_pool};
+pub use conv2d::conv2d;
+pub use flatten::flatten;
+pub use float::NnFloat;
+pub use layers::{
+    builders, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
+    PerGroup,
+};
+pub use max_pool::max_pool2d;
+pub use params::Conv2dParams;
+pub use relu::relu;
+pub use tape::{Dyn4, Tensor4};
+pub use upsample::upsample_bilinear;
+pub use weight_grads::without_weight_grads;

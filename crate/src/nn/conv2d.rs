@@ -1,0 +1,95 @@
+//! `conv2d`: a differentiable 2-D convolution recorded on dfdx's tape.
+
+use dfdx::prelude::{Cpu, HasShape, PutTape, Shape, SplitTape, Tape, Tensor};
+
+use super::conv_kernels;
+use super::float::NnFloat;
+use super::params::{Conv2dParams, ConvGeometry};
+use super::tape::{contiguous, data_of, dims4, param_data, tensor_from, Tensor4};
+use super::weight_grads::weight_grads_enabled;
+use crate::{Error, Result};
+
+/// 2-D convolution (cross-correlation, like `torch.nn.functional.conv2d`), differentiable with
+/// respect to the input, the weight and the bias.
+///
+/// `y[b, o, i, j] = bias[o] + Σ_{c, ky, kx} weight[o, c, ky, kx] ·
+/// x[b, g·C_g + c, i·s_h + ky·d_h − p_h, j·s_w + kx·d_w − p_w]` where `g` is the group of `o`,
+/// and pixels outside the image are zero.
+///
+/// Runs as im2col + `gemm` (multi-threaded), backward as `gemm` + col2im. Gradients for the
+/// weight and bias are written to the `Gradients` under their tensors' ids, as for dfdx's own
+/// layers; wrap the forward pass in [`crate::without_weight_grads`] to skip them when only the
+/// input gradient is wanted.
+///
+/// # Shapes
+/// `x`: `[B, C, H, W]`; `weight`: `[O, C / groups, KH, KW]`; `bias`: `[O]`;
+/// output: `[B, O, OH, OW]` with `OH = ⌊(H + 2·p_h − d_h·(KH − 1) − 1) / s_h⌋ + 1`.
+///
+/// # Errors
+/// [`crate::ErrorKind::Shape`] when `C` is not `weight`'s input channels × groups, when a size
+/// is zero or the bias length is not `O`; [`crate::ErrorKind::InvalidArgument`] for zero stride or
+/// dilation, groups that do not divide the channels, or a kernel larger than the padded input.
+///
+/// # Example
+/// ```
+/// use dfdx::prelude::*;
+/// use glassbox::{conv2d, Conv2dParams};
+///
+/// let dev = Cpu::default();
+/// let x = dev.tensor_from_vec((0..16).map(|v| v as f32).collect(), (1, 1, 4, 4));
+/// let w = dev.tensor_from_vec(vec![1.0f32; 9], (1, 1, 3, 3));
+/// let y = conv2d(x, &w, None, Conv2dParams::default())?;
+/// // Sums of the four 3×3 windows of 0..16.
+/// assert_eq!(y.as_vec(), vec![45.0, 54.0, 81.0, 90.0]);
+/// # Ok::<(), glassbox::Error>(())
+/// ```
+pub fn conv2d<E, T, SW>(
+    x: Tensor4<E, T>,
+    weight: &Tensor<SW, E, Cpu>,
+    bias: Option<&Tensor<(usize,), E, Cpu>>,
+    params: Conv2dParams,
+) -> Result<Tensor4<E, T>>
+where
+    E: NnFloat,
+    T: Tape<E, Cpu>,
+    SW: Shape<Concrete = [usize; 4]>,
+{
+    let g = ConvGeometry::new(dims4(x.shape()), weight.shape().concrete(), params)?;
+    if let Some(b) = bias {
+        if b.shape().0 != g.c_out {
+            return Err(Error::shape(
+                "conv2d bias",
+                format!("[{}], one value per output channel", g.c_out),
+                &[b.shape().0],
+            ));
+        }
+    }
+    let (x, mut tape) = contiguous(x)?.split_tape();
+    let x_data = data_of(&x);
+    let w_data = param_data(weight)?;
+    let b_data = bias.map(param_data).transpose()?;
+    let mut y = vec![E::ZERO; g.out_shape().iter().product()];
+    conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y);
+    let [b, o, oh, ow] = g.out_shape();
+    let y = tensor_from(x.device(), y, (b, o, oh, ow))?;
+    if T::OWNS_TAPE {
+        let (x_ghost, y_ghost) = (x.ghost(), y.ghost());
+        let w_ghost = weight.ghost();
+        let b_ghost = bias.map(|b| b.ghost());
+        let x_kept = weight_grads_enabled().then_some(x_data);
+        tape.add_backward_op(move |grads| {
+            let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
+            conv_kernels::backward_input(&g, &w_data, &gy, grads.get_or_alloc_mut(&x_ghost)?);
+            if let Some(x_data) = &x_kept {
+                let gw = grads.get_or_alloc_mut(&w_ghost)?;
+                conv_kernels::backward_weight(&g, x_data, &gy, gw);
+                if let Some(b_ghost) = &b_ghost {
+                    conv_kernels::backward_bias(&g, &gy, grads.get_or_alloc_mut(b_ghost)?);
+                }
+            }
+            **grads.get_or_alloc_mut(&y_ghost)? = gy;
+            Ok(())
+        });
+    }
+    Ok(y.put_tape(tape))
+}

@@ -1,0 +1,73 @@
+//! `upsample_bilinear`: resize a 2-D map, like `F.interpolate(mode="bilinear", align_corners=False)`.
+
+use crate::{Error, Result};
+
+/// Resizes a row-major `[h, w]` map to `[out_h, out_w]` by bilinear interpolation with
+/// PyTorch's `align_corners=False` convention (pixel centres at `i + 0.5`, edges clamped).
+///
+/// Used to bring attribution maps (a 7×7 Grad-CAM, say) to the image size; no gradient.
+///
+/// # Errors
+/// [`crate::ErrorKind::Shape`] if `map.len() != h·w` or a size is zero.
+///
+/// # Example
+/// ```
+/// let up = glassbox::upsample_bilinear(&[0.0, 1.0], (1, 2), (1, 4))?;
+/// assert_eq!(up, vec![0.0, 0.25, 0.75, 1.0]);
+/// # Ok::<(), glassbox::Error>(())
+/// ```
+pub fn upsample_bilinear(
+    map: &[f32],
+    (h, w): (usize, usize),
+    (out_h, out_w): (usize, usize),
+) -> Result<Vec<f32>> {
+    if h == 0 || w == 0 || out_h == 0 || out_w == 0 || map.len() != h * w {
+        return Err(Error::shape(
+            "upsample_bilinear map",
+            format!(
+                "{h}×{w} = {} values and non-zero sizes (output {out_h}×{out_w})",
+                h * w
+            ),
+            &[map.len()],
+        ));
+    }
+    let rows: Vec<(usize, usize, f32)> = (0..out_h).map(|i| source(i, h, out_h)).collect();
+    let cols: Vec<(usize, usize, f32)> = (0..out_w).map(|j| source(j, w, out_w)).collect();
+    let mut out = Vec::with_capacity(out_h * out_w);
+    for &(r0, r1, fy) in &rows {
+        for &(c0, c1, fx) in &cols {
+            let top = map[r0 * w + c0] * (1.0 - fx) + map[r0 * w + c1] * fx;
+            let bottom = map[r1 * w + c0] * (1.0 - fx) + map[r1 * w + c1] * fx;
+            out.push(top * (1.0 - fy) + bottom * fy);
+        }
+    }
+    Ok(out)
+}
+
+/// The two source indices and the weight of the second for output index `i`.
+fn source(i: usize, size: usize, out: usize) -> (usize, usize, f32) {
+    let scale = size as f64 / out as f64;
+    let x = ((i as f64 + 0.5) * scale - 0.5).max(0.0);
+    let i0 = (x.floor() as usize).min(size - 1);
+    let i1 = (i0 + 1).min(size - 1);
+    (i0, i1, (x - i0 as f64) as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_torch_interpolate_on_a_2x2() {
+        // F.interpolate(tensor([[[[1., 2.], [3., 4.]]]]), size=(3, 3), mode="bilinear",
+        //               align_corners=False)
+        // = [[1.0000, 1.5000, 2.0000], [2.0000, 2.5000, 3.0000], [3.0000, 3.5000, 4.0000]]
+        let up = upsample_bilinear(&[1.0, 2.0, 3.0, 4.0], (2, 2), (3, 3)).unwrap();
+        let want = [1.0, 1.5, 2.0, 2.0, 2.5, 3.0, 3.0, 3.5, 4.0];
+        for (a, b) in up.iter().zip(want) {
+            assert!((a - b).abs() < 1e-6, "{up:?}");
+        }
+        assert!(upsample_bilinear(&[1.0; 3], (2, 2), (3, 3)).is_err());
+        assert!(upsample_bilinear(&[1.0; 4], (2, 2), (0, 3)).is_err());
+    }
+}
