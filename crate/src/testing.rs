@@ -40,7 +40,20 @@ pub struct ToyNet {
 }
 
 impl ToyNet {
-    fn new(name: &str, input: [usize; 3]) -> Self {
+    /// An empty network taking `[C, H, W]` inputs; add stages with the builder methods.
+    ///
+    /// # Example
+    /// ```
+    /// use glassbox::{testing::ToyNet, Explain};
+    /// let net = ToyNet::new("tiny", [1, 3, 3])
+    ///     .conv("conv", &[1.0; 4], &[0.0], 1, 2, 0)?   // 1→1 channel, 2×2 kernel: 2×2 output
+    ///     .relu("relu")
+    ///     .linear("fc", &[1.0, -1.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.5], &[0.0, 0.0])?;
+    /// assert_eq!(net.num_classes(), 2);
+    /// assert_eq!(net.layers()[0].out_shape, [1, 2, 2]);
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    pub fn new(name: &str, input: [usize; 3]) -> Self {
         Self {
             name: name.into(),
             input,
@@ -52,17 +65,32 @@ impl ToyNet {
         self.stages.last().map_or(self.input, |s| s.2)
     }
 
-    /// Appends a stride-1 convolution with weights `[co, ci, k, k]` (row-major) and padding `pad`.
-    fn conv(
+    /// Appends a stride-1 convolution: `weight` is `[out, in, k, k]` row-major (PyTorch layout),
+    /// `bias` has `out` values, `pad` zero-padding on each side.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] when the sizes do not fit.
+    pub fn conv(
         mut self,
         name: &str,
-        weight: Vec<f32>,
-        bias: Vec<f32>,
+        weight: &[f32],
+        bias: &[f32],
         co: usize,
         k: usize,
         pad: usize,
-    ) -> Self {
+    ) -> Result<Self> {
         let [ci, h, w] = self.last_shape();
+        if k == 0
+            || weight.len() != co * ci * k * k
+            || bias.len() != co
+            || h + 2 * pad < k
+            || w + 2 * pad < k
+        {
+            return Err(Error::invalid(
+                "weight",
+                format!("conv `{name}`: {} weights and {} biases do not fit {co}×{ci}×{k}×{k} on {h}×{w}", weight.len(), bias.len()),
+            ));
+        }
         let (oh, ow) = (h + 2 * pad + 1 - k, w + 2 * pad + 1 - k);
         let (n_in, n_out) = (ci * h * w, co * oh * ow);
         let mut m = vec![0.0; n_in * n_out];
@@ -89,16 +117,29 @@ impl ToyNet {
             matrix: m,
             bias: full_bias,
             kind,
-            conv: Some((weight, [co, ci, k, k], pad)),
+            conv: Some((weight.to_vec(), [co, ci, k, k], pad)),
         };
         self.stages.push((name.into(), stage, [co, oh, ow]));
-        self
+        Ok(self)
     }
 
-    /// Appends a linear layer with weights `[out, in]` (row-major, PyTorch layout).
-    fn linear(mut self, name: &str, weight: &[f32], bias: Vec<f32>) -> Self {
+    /// Appends a linear layer on the flattened input: `weight` is `[out, in]` row-major (PyTorch
+    /// layout), `bias` has `out` values.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] when the sizes do not fit.
+    pub fn linear(mut self, name: &str, weight: &[f32], bias: &[f32]) -> Result<Self> {
         let n_in: usize = self.last_shape().iter().product();
         let n_out = bias.len();
+        if n_out == 0 || weight.len() != n_out * n_in {
+            return Err(Error::invalid(
+                "weight",
+                format!(
+                    "linear `{name}`: {} weights for {n_out} outputs × {n_in} inputs",
+                    weight.len()
+                ),
+            ));
+        }
         let mut m = vec![0.0; n_in * n_out];
         for o in 0..n_out {
             for i in 0..n_in {
@@ -108,21 +149,23 @@ impl ToyNet {
         let kind = format!("Linear {n_in}→{n_out}");
         let stage = Stage::Affine {
             matrix: m,
-            bias,
+            bias: bias.to_vec(),
             kind,
             conv: None,
         };
         self.stages.push((name.into(), stage, [n_out, 1, 1]));
-        self
+        Ok(self)
     }
 
-    fn relu(mut self, name: &str) -> Self {
+    /// Appends a ReLU (standard or guided backward, as the method asks).
+    pub fn relu(mut self, name: &str) -> Self {
         let s = self.last_shape();
         self.stages.push((name.into(), Stage::Relu, s));
         self
     }
 
-    fn gap(mut self, name: &str) -> Self {
+    /// Appends a global average pool, `[C, H, W] → [C, 1, 1]`.
+    pub fn global_avg_pool(mut self, name: &str) -> Self {
         let [c, ..] = self.last_shape();
         self.stages
             .push((name.into(), Stage::GlobalAvgPool, [c, 1, 1]));
@@ -145,7 +188,7 @@ impl ToyNet {
         to: usize,
         relu: ReluGrad,
     ) -> Result<Activation<T>> {
-        for (name, stage, out) in &self.stages[from..to] {
+        for (_, stage, out) in &self.stages[from..to] {
             let b = x.shape().0;
             x = match stage {
                 Stage::Affine { matrix, bias, .. } => {
@@ -158,13 +201,7 @@ impl ToyNet {
                         + bias.broadcast_like::<_, Axis<0>>(&(b, n_out));
                     y.reshape_like(&(b, out[0], out[1], out[2]))
                 }
-                Stage::Relu if relu == ReluGrad::Guided => {
-                    return Err(Error::unsupported(format!(
-                        "{}: guided ReLU at `{name}` is not available in this test model",
-                        self.name
-                    )))
-                }
-                Stage::Relu => x.relu(),
+                Stage::Relu => crate::nn::relu(x, relu)?,
                 Stage::GlobalAvgPool => {
                     let c = x.shape().1;
                     x.mean::<(usize, usize), Axes2<2, 3>>()
@@ -323,16 +360,15 @@ impl Explain for ToyNet {
 /// Captum's one-conv test model (REFERENCE §2.1): conv 1→2 (3×3, weights 1, biases −50 and
 /// −75) → ReLU → flatten → linear 8→4 (rows `[1,1,1,1,1,−1,−1,−1]`, bias 0) → ReLU.
 ///
-/// Layers: `conv`, `relu`, `fc`, `relu_out` (the logits are the output of this final ReLU, as
-/// in Captum's model). Input `[1, 4, 4]`; see [`one_conv_input`].
+/// Layers (Captum's names): `conv1`, `relu1`, `fc1`, `relu2` — the logits are the output of
+/// this final ReLU, as in Captum's model. Input `[1, 4, 4]`; see [`one_conv_input`].
 pub fn one_conv_net() -> ToyNet {
     let row = [1.0, 1.0, 1.0, 1.0, 1.0, -1.0, -1.0, -1.0];
     let fc: Vec<f32> = (0..4).flat_map(|_| row).collect();
-    ToyNet::new("OneConvNet", [1, 4, 4])
-        .conv("conv", vec![1.0; 18], vec![-50.0, -75.0], 2, 3, 0)
-        .relu("relu")
-        .linear("fc", &fc, vec![0.0; 4])
-        .relu("relu_out")
+    let net = ToyNet::new("OneConvNet", [1, 4, 4])
+        .conv("conv1", &[1.0; 18], &[-50.0, -75.0], 2, 3, 0)
+        .and_then(|n| n.relu("relu1").linear("fc1", &fc, &[0.0; 4]));
+    net.expect("fixed sizes fit").relu("relu2")
 }
 
 /// The input of Captum's test: `0, 1, …, 15` as one `[1, 1, 4, 4]` image.
@@ -348,11 +384,11 @@ pub fn gap_net() -> ToyNet {
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let conv: Vec<f32> = (0..27).map(|_| rng.gen_range(-1.0..1.0)).collect();
     let fc: Vec<f32> = (0..12).map(|_| rng.gen_range(-1.0..1.0)).collect();
-    ToyNet::new("GapNet", [1, 6, 6])
-        .conv("conv", conv, vec![0.1, -0.1, 0.2], 3, 3, 1)
-        .relu("relu")
-        .gap("gap")
-        .linear("fc", &fc, vec![0.5, -0.5, 0.0, 0.25])
+    let net = ToyNet::new("GapNet", [1, 6, 6])
+        .conv("conv", &conv, &[0.1, -0.1, 0.2], 3, 3, 1)
+        .map(|n| n.relu("relu").global_avg_pool("gap"))
+        .and_then(|n| n.linear("fc", &fc, &[0.5, -0.5, 0.0, 0.25]));
+    net.expect("fixed sizes fit")
 }
 
 /// A linear classifier `f(x) = W·x + b` on `[C, H, W]` inputs; `weight` is `[classes, C·H·W]`.
@@ -362,18 +398,7 @@ pub fn gap_net() -> ToyNet {
 /// # Errors
 /// [`crate::ErrorKind::InvalidArgument`] when `weight` is not `bias.len() × C·H·W`.
 pub fn linear_net(weight: &[f32], bias: Vec<f32>, input: [usize; 3]) -> Result<ToyNet> {
-    let n: usize = input.iter().product();
-    if bias.is_empty() || weight.len() != bias.len() * n {
-        return Err(Error::invalid(
-            "weight",
-            format!(
-                "{} values for {} classes × {n} inputs",
-                weight.len(),
-                bias.len()
-            ),
-        ));
-    }
-    Ok(ToyNet::new("LinearNet", input).linear("fc", weight, bias))
+    ToyNet::new("LinearNet", input).linear("fc", weight, &bias)
 }
 
 /// A deterministic `[B, C, H, W]` batch of values in `[0, 1)` (seeded).

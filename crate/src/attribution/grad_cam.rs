@@ -18,7 +18,7 @@ cam_method!(
     /// use glassbox::{testing, GradCam, Target};
     /// let net = testing::one_conv_net();
     /// let x = testing::one_conv_input();
-    /// let map = GradCam::new(&net, "relu").explain(&x, Target::Class(0))?;
+    /// let map = GradCam::new(&net, "relu1").explain(&x, Target::Class(0))?;
     /// assert_eq!(map.map(0), &[0.0, 4.0, 28.0, 32.5]); // Captum's known answer
     /// # Ok::<(), glassbox::Error>(())
     /// ```

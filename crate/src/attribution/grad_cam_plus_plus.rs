@@ -16,7 +16,7 @@ cam_method!(
     /// ```
     /// use glassbox::{testing, GradCamPlusPlus, Target};
     /// let net = testing::one_conv_net();
-    /// let map = GradCamPlusPlus::new(&net, "relu").explain(&testing::one_conv_input(), Target::Class(0))?;
+    /// let map = GradCamPlusPlus::new(&net, "relu1").explain(&testing::one_conv_input(), Target::Class(0))?;
     /// assert_eq!(map.shape(), [1, 1, 2, 2]);
     /// assert!(map.values().iter().all(|v| *v >= 0.0));
     /// # Ok::<(), glassbox::Error>(())

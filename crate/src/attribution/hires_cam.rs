@@ -13,7 +13,7 @@ cam_method!(
     /// ```
     /// use glassbox::{testing, HiResCam, Target};
     /// let net = testing::one_conv_net();
-    /// let map = HiResCam::new(&net, "conv").explain(&testing::one_conv_input(), Target::Class(0))?;
+    /// let map = HiResCam::new(&net, "conv1").explain(&testing::one_conv_input(), Target::Class(0))?;
     /// assert_eq!(map.map(0), &[0.0, 4.0, 25.0, 25.0]); // Σ_k g^k ⊙ A^k
     /// # Ok::<(), glassbox::Error>(())
     /// ```

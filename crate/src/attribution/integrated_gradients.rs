@@ -17,8 +17,10 @@ pub enum Quadrature {
     /// paths up to degree `2·steps − 1`).
     #[default]
     GaussLegendre,
-    /// Trapezoid rule on `steps` evenly spaced points including both ends (Captum's
-    /// `riemann_trapezoid`).
+    /// Trapezoid rule on `steps` evenly spaced points including both ends. Captum's
+    /// `riemann_trapezoid` uses the same points with weights `1/n` (ends `1/2n`), which sum to
+    /// `(n − 1)/n`; these weights (`1/(n − 1)`, ends halved) sum to 1, so the results are
+    /// Captum's × `n/(n − 1)` and the completeness delta is not biased.
     Trapezoid,
 }
 

@@ -14,7 +14,7 @@ cam_method!(
     /// ```
     /// use glassbox::{testing, LayerCam, Target};
     /// let net = testing::one_conv_net();
-    /// let map = LayerCam::new(&net, "conv").explain(&testing::one_conv_input(), Target::Class(0))?;
+    /// let map = LayerCam::new(&net, "conv1").explain(&testing::one_conv_input(), Target::Class(0))?;
     /// assert_eq!(map.map(0), &[0.0, 4.0, 31.0, 40.0]); // only channel 0's gradient is positive
     /// # Ok::<(), glassbox::Error>(())
     /// ```

@@ -18,7 +18,7 @@ use crate::{Error, Result};
 /// ```
 /// use glassbox::{testing, GradCam, Target};
 /// let net = testing::one_conv_net();
-/// let map = GradCam::new(&net, "conv").explain(&testing::one_conv_input(), Target::Class(0))?;
+/// let map = GradCam::new(&net, "conv1").explain(&testing::one_conv_input(), Target::Class(0))?;
 /// assert_eq!(map.shape(), [1, 1, 2, 2]);
 /// assert_eq!(map.map(0), &[11.25, 13.5, 20.25, 22.5]); // Captum's known answer
 /// assert_eq!(map.upsampled().shape(), [1, 1, 4, 4]);   // to the 4×4 input

@@ -122,7 +122,10 @@ pub(crate) fn backprop<M: Explain>(
     let a = model.forward_to(x, layer, relu)?;
     let mut grads = Gradients::leaky();
     grads.try_alloc_for(&a).map_err(device_error)?;
-    let logits = model.forward_from(a.clone().traced(grads), layer, relu)?;
+    // Only the activation's gradient is read: convolutions skip their weight gradients.
+    let logits = crate::nn::without_weight_grads(|| {
+        model.forward_from(a.clone().traced(grads), layer, relu)
+    })?;
     let (r, k) = *logits.shape();
     let values = logits.retaped::<NoneTape>().as_vec();
     let rows = match rows {
