@@ -15,9 +15,9 @@ pub mod render;
 pub mod testing;
 
 pub use attribution::{
-    Attribution, Cam, CamFormula, CamInput, CamMethod, GradCam, GradCamPlusPlus, GradientXInput,
-    GuidedBackprop, GuidedGradCam, HiResCam, IntegratedGradients, LayerCam, NoiseStatistic,
-    Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
+    explain_all, Attribution, Cam, CamFormula, CamInput, CamMethod, GradCam, GradCamPlusPlus,
+    GradientXInput, GuidedBackprop, GuidedGradCam, HiResCam, IntegratedGradients, LayerCam,
+    NoiseStatistic, Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
@@ -26,9 +26,13 @@ pub use nn::{
     upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Conv2dParams,
     Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
 };
-pub use render::{Canvas, Figure};
+pub use render::{
+    cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
+    Gallery, HeatMap, HeatMapMode, ImageGrid, Interpolation, IntoFigure, LineChart, Normalized,
+    Picture, Plot, PlotValue, Scaling, Scatter, Sign, Table, TileScaling,
+};
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Error, Explain, Figure, Result};
+    pub use crate::{gallery, Colormap, Error, Explain, Figure, Gallery, Plot, Result};
 }

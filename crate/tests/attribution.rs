@@ -533,3 +533,30 @@ fn softmax_targets_differ_from_logits_and_report_probabilities() {
     assert!(p.scores().iter().all(|s| (0.0..=1.0).contains(s)));
     assert_ne!(p.values(), l.values());
 }
+
+#[test]
+fn renders_heat_maps_overlays_and_the_gallery() {
+    let (net, x) = small_cnn();
+    let cam = GradCam::new(&net, "relu2")
+        .explain(&x, Target::Predicted)
+        .unwrap();
+    let overlay = cam.overlay(1, &x).unwrap().figure().unwrap();
+    assert_eq!(&overlay.to_png().unwrap()[..4], b"\x89PNG");
+    assert!(
+        overlay.summary().contains("Grad-CAM"),
+        "{}",
+        overlay.summary()
+    );
+    assert!(cam.overlay(2, &x).is_err(), "index out of range");
+    let all = cam.figure().unwrap();
+    assert!(all.width() > overlay.width(), "two maps side by side");
+    let gallery = explain_all(&net, &x, "relu2", Target::Predicted)
+        .unwrap()
+        .figure()
+        .unwrap();
+    assert!(gallery.width() >= 5 * 200 && gallery.height() >= 2 * 200);
+    if let Ok(dir) = std::env::var("GLASSBOX_RENDER_DIR") {
+        gallery.save(format!("{dir}/explain_all.png")).unwrap();
+        overlay.save(format!("{dir}/overlay.png")).unwrap();
+    }
+}

@@ -24,6 +24,8 @@
 
 mod cam;
 mod class_activation_map;
+mod display;
+mod explain_all;
 mod grad_cam;
 mod grad_cam_plus_plus;
 mod gradient_x_input;
@@ -42,6 +44,7 @@ mod xgrad_cam;
 
 pub use cam::{CamFormula, CamInput, CamMethod};
 pub use class_activation_map::Cam;
+pub use explain_all::explain_all;
 pub use grad_cam::{GradCam, GradCamFormula};
 pub use grad_cam_plus_plus::{GradCamPlusPlus, GradCamPlusPlusFormula};
 pub use gradient_x_input::GradientXInput;
