@@ -9,6 +9,7 @@
 
 pub mod attribution;
 mod error;
+pub mod evaluate;
 pub mod models;
 pub mod nn;
 pub mod render;
@@ -20,6 +21,10 @@ pub use attribution::{
     NoiseStatistic, Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use evaluate::{
+    ClassSensitivity, ClassSensitivityReport, DeletionInsertion, FaithfulnessCurves,
+    ParameterRandomization, RandomizationReport,
+};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
 pub use nn::{
     adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,

@@ -427,7 +427,7 @@ mod tests {
         let net = one_conv_net();
         // conv: windows sum 45, 54, 81, 90 → ch0 −5, 4, 31, 40; ch1 −30, −21, 6, 15
         let a = net
-            .forward_to(one_conv_input(), "conv", ReluGrad::Standard)
+            .forward_to(one_conv_input(), "conv1", ReluGrad::Standard)
             .unwrap();
         assert_eq!(
             a.as_vec(),

@@ -193,6 +193,25 @@ impl Attribution {
         self.mapped(|v| v.max(0.0))
     }
 
+    /// `−v` elementwise: the map's ranking reversed (the "inverted map" baseline of the
+    /// deletion / insertion test).
+    pub fn inverted(self) -> Self {
+        self.mapped(|v| -v)
+    }
+
+    /// A map of the same shape, targets and images with uniform random values in `[0, 1)`
+    /// (seeded): the "random map" baseline of faithfulness tests.
+    pub fn random_like(&self, seed: u64) -> Self {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let mut out = self.clone();
+        out.values.iter_mut().for_each(|v| *v = rng.gen());
+        out.method = "Random";
+        out.params = vec![("seed", seed.to_string())];
+        out.flags.clear();
+        out
+    }
+
     /// `|v|` elementwise.
     pub fn abs(self) -> Self {
         self.mapped(f32::abs)
