@@ -8,6 +8,7 @@
 #![warn(rustdoc::broken_intra_doc_links)]
 
 pub mod attribution;
+pub mod data;
 mod error;
 pub mod evaluate;
 pub mod models;
@@ -25,7 +26,11 @@ pub use evaluate::{
     ClassSensitivity, ClassSensitivityReport, DeletionInsertion, FaithfulnessCurves,
     ParameterRandomization, RandomizationReport,
 };
-pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
+pub use models::{
+    load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,
+    GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK, TrainHistory,
+    TrainStep,
+};
 pub use nn::{
     adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
     upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Conv2dParams,

@@ -355,3 +355,273 @@ fn typed_layers_reject_bad_runtime_input_through_try_forward_and_apply() {
     let flat: Tensor<(usize, Const<3>, usize, usize), f32, Cpu> = dev.zeros_like(&(1, Const, 2, 2));
     assert!(glassbox::FlattenTo::<13>.try_forward(flat).is_err());
 }
+
+mod layers {
+    use dfdx::optim::{Adam, AdamConfig, Optimizer};
+    use dfdx::prelude::*;
+    use glassbox::{Conv2d, GlobalAvgPool, MaxPool2d};
+
+    /// dfdx implements modules for tuples of up to 6, so the net is two tuples.
+    type Net = (
+        (Conv2d<1, 4, 3, 1, 1>, ReLU, MaxPool2d<2, 2>),
+        (
+            Conv2d<4, 8, 3, 1, 1, 1, 2>,
+            ReLU,
+            GlobalAvgPool,
+            Linear<8, 2>,
+        ),
+    );
+
+    /// 8×8 images of a vertical (class 0) or horizontal (class 1) bar at a random place.
+    type Images = Tensor<(usize, Const<1>, usize, usize), f32, Cpu>;
+    type Labels = Tensor<(usize, Const<2>), f32, Cpu>;
+
+    fn bars(dev: &Cpu, n: usize, seed: u64) -> (Images, Labels) {
+        let noise = super::values(n * 64, seed);
+        let mut images = vec![0.0f32; n * 64];
+        let mut labels = vec![0.0f32; n * 2];
+        for i in 0..n {
+            let class = i % 2;
+            let at = (noise[i * 64].abs() * 6.0) as usize + 1;
+            for k in 0..8 {
+                let (r, c) = if class == 0 { (k, at) } else { (at, k) };
+                images[i * 64 + r * 8 + c] = 1.0;
+            }
+            for p in 0..64 {
+                images[i * 64 + p] += 0.1 * noise[i * 64 + p] as f32;
+            }
+            labels[i * 2 + class] = 1.0;
+        }
+        (
+            dev.tensor_from_vec(images, (n, Const, 8, 8)),
+            dev.tensor_from_vec(labels, (n, Const)),
+        )
+    }
+
+    #[test]
+    fn a_tiny_conv_net_trains_with_adam_and_the_loss_falls() {
+        let dev = Cpu::seed_from_u64(0);
+        let mut net = dev.build_module::<Net, f32>();
+        let mut grads = net.alloc_grads();
+        let mut opt = Adam::new(
+            &net,
+            AdamConfig {
+                lr: 0.02,
+                ..Default::default()
+            },
+        );
+        let (x, y) = bars(&dev, 32, 5);
+        let mut losses = Vec::new();
+        for _ in 0..60 {
+            let logits = net.forward_mut(x.trace(grads));
+            let loss = cross_entropy_with_logits_loss(logits, y.clone());
+            losses.push(loss.array());
+            grads = loss.backward();
+            opt.update(&mut net, &grads).unwrap();
+            net.zero_grads(&mut grads);
+        }
+        let (first, last) = (losses[0], *losses.last().unwrap());
+        eprintln!("loss {first:.4} → {last:.4}");
+        assert!(last < 0.3 * first, "loss did not fall enough: {losses:?}");
+        // Held-out accuracy.
+        let (xt, yt) = bars(&dev, 20, 99);
+        let pred = net.forward(xt).as_vec();
+        let truth = yt.as_vec();
+        let correct = (0..20)
+            .filter(|&i| (pred[2 * i + 1] > pred[2 * i]) == (truth[2 * i + 1] > 0.5))
+            .count();
+        assert!(correct >= 18, "{correct}/20 correct");
+    }
+
+    #[test]
+    fn safetensors_round_trip_with_torchvision_style_keys() {
+        let dev = Cpu::seed_from_u64(1);
+        let net = dev.build_module::<Net, f32>();
+        let dir = std::env::temp_dir().join(format!("glassbox-nn-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("net.safetensors");
+        net.save_safetensors(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let file = ::safetensors::SafeTensors::deserialize(&bytes).unwrap();
+        let mut keys: Vec<_> = file.names().into_iter().cloned().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "0.0.bias",
+                "0.0.weight",
+                "1.0.bias",
+                "1.0.weight",
+                "1.3.bias",
+                "1.3.weight"
+            ]
+        );
+        assert_eq!(file.tensor("1.0.weight").unwrap().shape(), [8, 2, 3, 3]);
+        let mut other = dev.build_module::<Net, f32>();
+        assert_ne!(other.0 .0.weight.as_vec(), net.0 .0.weight.as_vec());
+        other.load_safetensors(&path).unwrap();
+        assert_eq!(other.0 .0.weight.as_vec(), net.0 .0.weight.as_vec());
+        assert_eq!(other.1 .0.bias.as_vec(), net.1 .0.bias.as_vec());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn initialisation_is_kaiming_uniform_like_pytorch() {
+        let dev = Cpu::seed_from_u64(2);
+        let conv = dev.build_module::<Conv2d<16, 32, 3, 1, 1, 1, 4>, f32>();
+        let bound = 1.0 / ((16 / 4 * 9) as f32).sqrt();
+        let w = conv.weight.as_vec();
+        assert_eq!(w.len(), 32 * 4 * 9);
+        assert!(w.iter().all(|v| v.abs() <= bound));
+        let max = w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        assert!(max > 0.9 * bound, "values should fill ±{bound}, max {max}");
+        assert!(conv.bias.as_vec().iter().all(|v| v.abs() <= bound));
+    }
+}
+
+/// Agreement with PyTorch on `fixtures/nn/nn_fixtures.json` (written by `gen_nn_fixtures.py`).
+mod pytorch {
+    use dfdx::prelude::*;
+    use glassbox::nn::Dyn4;
+    use glassbox::*;
+    use serde_json::Value;
+
+    const FIXTURES: &str = include_str!("fixtures/nn/nn_fixtures.json");
+
+    fn array(v: &Value) -> (Vec<usize>, Vec<f32>) {
+        let shape = v["shape"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_u64().unwrap() as usize)
+            .collect();
+        let data = v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_f64().unwrap() as f32)
+            .collect();
+        (shape, data)
+    }
+
+    fn t4(dev: &Cpu, v: &Value) -> Tensor<Dyn4, f32, Cpu> {
+        let (s, data) = array(v);
+        dev.tensor_from_vec(data, (s[0], s[1], s[2], s[3]))
+    }
+
+    fn pair(v: &Value) -> (usize, usize) {
+        (
+            v[0].as_u64().unwrap() as usize,
+            v[1].as_u64().unwrap() as usize,
+        )
+    }
+
+    /// Normwise relative error `max|a − b| / max|b|`.
+    fn check(case: &str, what: &str, got: &[f32], want: &Value, tolerance: f64) -> f64 {
+        let (_, want) = array(want);
+        assert_eq!(got.len(), want.len(), "{case}: {what} length");
+        let scale = want
+            .iter()
+            .fold(0.0f64, |m, v| m.max(v.abs() as f64))
+            .max(1e-6);
+        let err = got
+            .iter()
+            .zip(&want)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs() as f64))
+            / scale;
+        assert!(
+            err <= tolerance,
+            "{case}: {what} differs from PyTorch by {err:.2e} (relative)"
+        );
+        err
+    }
+
+    fn loss<S: Shape, T: Tape<f32, Cpu>>(
+        y: Tensor<S, f32, Cpu, T>,
+        r: &Value,
+    ) -> Tensor<Rank0, f32, Cpu, T> {
+        let (_, r) = array(r);
+        let r = y.device().tensor_from_vec(r, *y.shape());
+        (y * r).sum()
+    }
+
+    #[test]
+    fn every_op_agrees_with_pytorch_within_1e_4() {
+        let doc: Value = serde_json::from_str(FIXTURES).unwrap();
+        let tol = doc["tolerance"].as_f64().unwrap();
+        let dev = Cpu::default();
+        let cases = doc["cases"].as_array().unwrap();
+        let mut worst = 0.0f64;
+        for c in cases {
+            let name = c["name"].as_str().unwrap();
+            let (op, p, e) = (c["op"].as_str().unwrap(), &c["params"], &c["expected"]);
+            let mut errs = vec![];
+            if op == "upsample_bilinear" {
+                let (s, m) = array(&c["x"]);
+                let up = upsample_bilinear(&m, (s[0], s[1]), pair(&p["out"])).unwrap();
+                errs.push(check(name, "y", &up, &e["y"], tol));
+                worst = worst.max(errs[0]);
+                continue;
+            }
+            let x = t4(&dev, &c["x"]);
+            if op == "conv2d" {
+                let w = t4(&dev, &c["weight"]);
+                let b = c.get("bias").map(|b| {
+                    let (s, d) = array(b);
+                    dev.tensor_from_vec(d, (s[0],))
+                });
+                let params = Conv2dParams {
+                    stride: pair(&p["stride"]),
+                    padding: pair(&p["padding"]),
+                    dilation: pair(&p["dilation"]),
+                    groups: p["groups"].as_u64().unwrap() as usize,
+                };
+                let y = conv2d(x.leaky_trace(), &w, b.as_ref(), params).unwrap();
+                errs.push(check(name, "y", &y.as_vec(), &e["y"], tol));
+                let g = loss(y, &c["r"]).backward();
+                errs.push(check(name, "dx", &g.get(&x).as_vec(), &e["dx"], tol));
+                errs.push(check(name, "dw", &g.get(&w).as_vec(), &e["dw"], tol));
+                if let Some(b) = &b {
+                    errs.push(check(name, "db", &g.get(b).as_vec(), &e["db"], tol));
+                }
+            } else {
+                let k = |n: &str| p[n].as_u64().unwrap() as usize;
+                let xt = x.leaky_trace();
+                let (y, g) = match op {
+                    "max_pool2d" => {
+                        let y = max_pool2d(xt, k("kernel"), k("stride"), k("padding")).unwrap();
+                        (y.as_vec(), loss(y, &c["r"]).backward())
+                    }
+                    "avg_pool2d" => {
+                        let y = avg_pool2d(xt, k("kernel"), k("stride"), k("padding")).unwrap();
+                        (y.as_vec(), loss(y, &c["r"]).backward())
+                    }
+                    "adaptive_avg_pool2d" => {
+                        let y = adaptive_avg_pool2d(xt, pair(&p["out"])).unwrap();
+                        (y.as_vec(), loss(y, &c["r"]).backward())
+                    }
+                    "relu" => {
+                        let y = glassbox::relu(xt, ReluGrad::Standard).unwrap();
+                        (y.as_vec(), loss(y, &c["r"]).backward())
+                    }
+                    "global_avg_pool" => {
+                        let y = global_avg_pool(xt).unwrap();
+                        (y.as_vec(), loss(y, &c["r"]).backward())
+                    }
+                    "flatten" => {
+                        let y = flatten(xt).unwrap();
+                        (y.as_vec(), loss(y, &c["r"]).backward())
+                    }
+                    other => panic!("fixture op {other} has no runner"),
+                };
+                errs.push(check(name, "y", &y, &e["y"], tol));
+                errs.push(check(name, "dx", &g.get(&x).as_vec(), &e["dx"], tol));
+            }
+            let max = errs.iter().cloned().fold(0.0, f64::max);
+            eprintln!("{name:40} max relative error {max:.1e}");
+            worst = worst.max(max);
+        }
+        assert!(cases.len() >= 19);
+        eprintln!("worst over all cases: {worst:.1e}");
+    }
+}

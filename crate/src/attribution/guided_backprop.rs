@@ -87,7 +87,7 @@ impl<'m, M: Explain> GuidedGradCam<'m, M> {
                 .for_each(|(j, v)| *v *= cam[j % (h * w)]);
         }
         gb.flag_degenerate();
-        gb.method = "Guided Grad-CAM";
+        gb.method = "Guided Grad-CAM".into();
         gb.layer = Some(self.layer.clone());
         Ok(gb.with_param("layer", &self.layer))
     }

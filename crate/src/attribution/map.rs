@@ -32,7 +32,7 @@ pub struct Attribution {
     pub(crate) targets: Vec<usize>,
     pub(crate) scores: Vec<f32>,
     pub(crate) softmax: bool,
-    pub(crate) method: &'static str,
+    pub(crate) method: String,
     pub(crate) layer: Option<String>,
     pub(crate) params: Vec<(&'static str, String)>,
     pub(crate) input_size: [usize; 2],
@@ -61,7 +61,7 @@ impl Attribution {
             targets: rows.class.clone(),
             scores,
             softmax: false,
-            method,
+            method: method.to_string(),
             layer: None,
             params: Vec::new(),
             input_size,
@@ -101,8 +101,14 @@ impl Attribution {
     }
 
     /// The method's name (`"Grad-CAM"`, `"Saliency"`…).
-    pub fn method(&self) -> &'static str {
-        self.method
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The same attribution under another name (for legends: `"Grad-CAM, inverted"`).
+    pub fn named(mut self, method: impl Into<String>) -> Self {
+        self.method = method.into();
+        self
     }
 
     /// The layer the map lives on (CAM methods), `None` for input-level maps.
@@ -206,7 +212,7 @@ impl Attribution {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let mut out = self.clone();
         out.values.iter_mut().for_each(|v| *v = rng.gen());
-        out.method = "Random";
+        out.method = "Random".into();
         out.params = vec![("seed", seed.to_string())];
         out.flags.clear();
         out

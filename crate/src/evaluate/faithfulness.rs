@@ -13,7 +13,8 @@ use crate::{Activation, Attribution, Error, Explain, Figure, LineChart, Result};
 
 /// Runs the deletion and insertion games for an attribution (REFERENCE §2.9).
 ///
-/// Defaults: `min(224, H·W)` steps (224 for 224², as RISE), 64 images per forward pass. The
+/// Defaults: `H` steps of `W` pixels (224 steps of 224 pixels at 224², as RISE), 64 images
+/// per forward pass. The
 /// score is the softmax probability of each map's target class.
 ///
 /// # Example
@@ -45,7 +46,8 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
         }
     }
 
-    /// Number of steps (pixels change `⌈H·W / steps⌉` at a time; default `min(224, H·W)`).
+    /// Number of steps (pixels change `⌈H·W / steps⌉` at a time; default `H`, i.e. `W` pixels
+    /// per step).
     pub fn steps(mut self, steps: usize) -> Self {
         self.steps = Some(steps);
         self
@@ -78,7 +80,7 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
                 &[b, c, h, w],
             ));
         }
-        let steps = self.steps.unwrap_or(224.min(h * w));
+        let steps = self.steps.unwrap_or(h);
         if steps == 0 {
             return Err(Error::invalid("steps", "use at least 1"));
         }

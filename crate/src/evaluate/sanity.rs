@@ -28,7 +28,7 @@ type MethodFn<'a, M> = Box<dyn Fn(&M, &Activation, Target) -> Result<Attribution
 /// let net = testing::gap_net();
 /// let x = testing::random_input([4, 1, 6, 6], 2);
 /// let report = ParameterRandomization::new(&net)
-///     .method("Gradient", |m, x, t| Ok(Saliency::new(m).explain(x, t)?))
+///     .method("Gradient", |m, x, t| Saliency::new(m).explain(x, t))
 ///     .method("Grad-CAM", |m, x, t| Ok(GradCam::new(m, "relu").explain(x, t)?.relu()))
 ///     .run(&x)?;
 /// assert_eq!(report.layers(), &["trained", "fc", "conv"]);
@@ -197,7 +197,7 @@ crate::render::display_via_figure!(RandomizationReport);
 /// let net = testing::gap_net();
 /// let x = testing::random_input([4, 1, 6, 6], 2);
 /// let report = ClassSensitivity::new(&net)
-///     .method("Grad-CAM", |m, x, t| Ok(GradCam::new(m, "relu").explain(x, t)?))
+///     .method("Grad-CAM", |m, x, t| GradCam::new(m, "relu").explain(x, t))
 ///     .run(&x)?;
 /// assert!(report.mean_correlation("Grad-CAM").unwrap() < 0.99);
 /// # Ok::<(), glassbox::Error>(())

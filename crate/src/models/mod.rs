@@ -5,6 +5,19 @@
 //! gradients without hooks: run [`Explain::forward_to`] a layer, trace the activation, run
 //! [`Explain::forward_from`] that layer to the logits, call `backward`, read the gradient.
 
+mod checkpoint;
 mod explain;
+mod mnist_net;
+mod top_k;
+mod train;
+mod util;
+mod weights;
 
+pub use checkpoint::{write_safetensors, Checkpoint};
 pub use explain::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad, INPUT};
+pub use mnist_net::MnistNet;
+pub use top_k::{top_k, Prediction, TopK};
+pub use train::{EpochSummary, Fit, TrainHistory, TrainStep};
+pub use weights::{
+    load_safetensors, load_weights, named_tensors, save_safetensors, KeyAliases, LoadReport,
+};

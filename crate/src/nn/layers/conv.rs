@@ -67,6 +67,15 @@ impl<const I: usize, const G: usize> ConstDim for PerGroup<I, G> {
 /// let y = net.forward(x);
 /// assert_eq!(*y.shape(), (2, Const::<4>, 4, 3));
 /// ```
+///
+/// A wrong channel count is a type error:
+/// ```compile_fail
+/// use dfdx::prelude::*;
+/// let dev = Cpu::default();
+/// let conv = dev.build_module::<glassbox::Conv2d<3, 8, 3>, f32>();
+/// let x: Tensor<(usize, Const<4>, usize, usize), f32, _> = dev.zeros_like(&(1, Const, 9, 9));
+/// let _ = conv.forward(x);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Conv2d<
     const I: usize,
