@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
 
+pub mod attribution;
 pub mod data;
 mod error;
 pub mod evaluate;
@@ -15,10 +16,20 @@ pub mod models;
 pub mod nn;
 pub mod project;
 pub mod render;
+pub mod testing;
 pub mod track;
 
+pub use attribution::{
+    explain_all, Attribution, Cam, CamFormula, CamInput, CamMethod, GradCam, GradCamPlusPlus,
+    GradientXInput, GuidedBackprop, GuidedGradCam, HiResCam, IntegratedGradients, LayerCam,
+    NoiseStatistic, Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
+};
 pub use error::{Error, ErrorKind, Result};
-pub use evaluate::{kl_divergence, knn_accuracy, knn_recall, trustworthiness};
+pub use evaluate::{
+    kl_divergence, knn_accuracy, knn_recall, trustworthiness, ClassSensitivity,
+    ClassSensitivityReport, DeletionInsertion, FaithfulnessCurves, ParameterRandomization,
+    RandomizationReport,
+};
 pub use inspect::{summary, FeatureMaps, Filters, Inspect, NetworkDiagram, Summary, SummaryRow};
 pub use models::{
     load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,

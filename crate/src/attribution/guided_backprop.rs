@@ -1,0 +1,94 @@
+//! Guided Backpropagation, and Guided Grad-CAM (its product with the upsampled Grad-CAM map).
+//!
+//! Springenberg et al. (2015), *Striving for Simplicity: The All Convolutional Net*,
+//! <https://arxiv.org/abs/1412.6806>, §3.4; Guided Grad-CAM from Selvaraju et al. (2017),
+//! <https://arxiv.org/abs/1610.02391>, §3.
+
+use crate::attribution::pipeline::input_grads;
+use crate::{Activation, Attribution, Explain, GradCam, ReluGrad, Result, Target};
+
+/// Guided Backpropagation: the input gradient with every ReLU passing only positive gradients
+/// where its input was positive ([`ReluGrad::Guided`]), `[R, C, H, W]`, raw.
+///
+/// Sharp and pretty, but largely class- and weight-insensitive: it fails the parameter
+/// randomisation test (Adebayo et al. 2018, REFERENCE §2.8). Needs a model whose
+/// [`Explain::forward_from`] honours `ReluGrad::Guided`.
+///
+/// # Example
+/// ```no_run
+/// use glassbox::{GuidedBackprop, Target};
+/// # fn demo<M: glassbox::Explain>(net: &M, x: &glassbox::Activation) -> glassbox::Result<()> {
+/// let map = GuidedBackprop::new(net).explain(x, Target::Predicted)?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct GuidedBackprop<'m, M> {
+    model: &'m M,
+}
+
+impl<'m, M: Explain> GuidedBackprop<'m, M> {
+    /// Guided Backpropagation on `model`.
+    pub fn new(model: &'m M) -> Self {
+        Self { model }
+    }
+
+    /// One map per (image, class) row.
+    ///
+    /// # Errors
+    /// As [`crate::Saliency::explain`]; whatever the model returns for `ReluGrad::Guided`.
+    pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
+        let g = input_grads(self.model, input, &target, ReluGrad::Guided)?;
+        let [_, _, h, w] = g.shape;
+        Ok(Attribution::new(
+            "Guided Backprop",
+            g.grads,
+            g.shape,
+            &g.rows,
+            g.scores,
+            [h, w],
+        )?
+        .with_softmax(target.is_softmax()))
+    }
+}
+
+/// Guided Grad-CAM: Guided Backprop ⊙ `ReLU(Grad-CAM)` upsampled to the input, `[R, C, H, W]`.
+///
+/// High-resolution like Guided Backprop, class-discriminative like Grad-CAM.
+#[derive(Clone, Debug)]
+pub struct GuidedGradCam<'m, M> {
+    model: &'m M,
+    layer: String,
+}
+
+impl<'m, M: Explain> GuidedGradCam<'m, M> {
+    /// Guided Grad-CAM with the Grad-CAM part at `layer`.
+    pub fn new(model: &'m M, layer: &str) -> Self {
+        Self {
+            model,
+            layer: layer.to_string(),
+        }
+    }
+
+    /// One map per (image, class) row.
+    ///
+    /// # Errors
+    /// As [`GuidedBackprop::explain`] and [`crate::GradCam::explain`].
+    pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
+        let cam = GradCam::new(self.model, &self.layer)
+            .explain(input, target.clone())?
+            .relu()
+            .upsampled();
+        let mut gb = GuidedBackprop::new(self.model).explain(input, target)?;
+        let [_, c, h, w] = gb.shape();
+        for (i, m) in gb.values.chunks_mut(c * h * w).enumerate() {
+            let cam = cam.map(i);
+            m.iter_mut()
+                .enumerate()
+                .for_each(|(j, v)| *v *= cam[j % (h * w)]);
+        }
+        gb.flag_degenerate();
+        gb.method = "Guided Grad-CAM".into();
+        gb.layer = Some(self.layer.clone());
+        Ok(gb.with_param("layer", &self.layer))
+    }
+}

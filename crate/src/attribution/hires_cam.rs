@@ -1,0 +1,54 @@
+//! HiResCAM: gradients times activations, position by position, summed over channels.
+//!
+//! Draelos & Carin (2020), *Use HiResCAM instead of Grad-CAM for faithful explanations of
+//! convolutional neural networks*, <https://arxiv.org/abs/2011.08891>, eq. (5).
+//! Equals Grad-CAM (times `Z`-free scaling) when a global average pool follows the layer.
+
+use crate::attribution::cam::{cam_method, CamFormula, CamInput};
+
+cam_method!(
+    /// HiResCAM: `L = Σ_k g^k ⊙ A^k` (raw; the paper applies ReLU after).
+    ///
+    /// # Example
+    /// ```
+    /// use glassbox::{testing, HiResCam, Target};
+    /// let net = testing::one_conv_net();
+    /// let map = HiResCam::new(&net, "conv1").explain(&testing::one_conv_input(), Target::Class(0))?;
+    /// assert_eq!(map.map(0), &[0.0, 4.0, 25.0, 25.0]); // Σ_k g^k ⊙ A^k
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    HiResCam,
+    HiResCamFormula,
+    "HiResCAM"
+);
+
+impl CamFormula for HiResCamFormula {
+    const NAME: &'static str = "HiResCAM";
+
+    /// Not used by the map (HiResCAM weights positions), given for inspection: `Σ_ij g^k_ij`.
+    fn channel_weights(&self, x: &CamInput) -> Vec<f32> {
+        (0..x.channels).map(|k| x.grad(k).iter().sum()).collect()
+    }
+
+    fn cam_map(&self, x: &CamInput) -> Vec<f32> {
+        let mut map = vec![0.0; x.area()];
+        for k in 0..x.channels {
+            // L_ij += g^k_ij · A^k_ij
+            for ((m, &g), &a) in map.iter_mut().zip(x.grad(k)).zip(x.act(k)) {
+                *m += g * a;
+            }
+        }
+        map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribution::cam::tests::input;
+
+    #[test]
+    fn map_is_the_elementwise_product_summed() {
+        assert_eq!(HiResCamFormula.cam_map(&input()), vec![0.5, 1.0, 1.5, 2.0]);
+    }
+}

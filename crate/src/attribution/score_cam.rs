@@ -1,0 +1,141 @@
+//! Score-CAM: channel weights from the class score of the input masked by each channel.
+//!
+//! Wang et al. (2020), *Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural
+//! Networks*, CVPR workshops, <https://arxiv.org/abs/1910.01279>, eqs. (3)–(6) and Alg. 1.
+//! Weights are the softmax probability of the class for `x ⊙ H^k`, `H^k` = channel `k`
+//! upsampled and min-max normalised (the paper). pytorch-grad-cam instead takes a softmax of
+//! the masked logits across channels; both rank channels alike.
+
+use crate::attribution::map::{bilinear, min_max};
+use crate::attribution::pipeline::{check_input, check_layer, dims, predict, scores};
+use crate::attribution::target::Rows;
+use crate::{Activation, Attribution, Explain, ReluGrad, Result, Target};
+
+/// Score-CAM: `L = Σ_k α_k A^k` with `α_k = softmax(f(x ⊙ H^k))_c`; gradient-free.
+///
+/// Costs one forward pass per channel and image (batched, [`ScoreCam::batch_size`] at a time).
+/// A constant channel has no mask (its min-max normalisation is 0/0): it gets weight 0 and the
+/// result carries a flag saying how many were skipped.
+///
+/// # Example
+/// ```
+/// use glassbox::{testing, ScoreCam, Target};
+/// let net = testing::gap_net();
+/// let map = ScoreCam::new(&net, "relu").explain(&testing::random_input([2, 1, 6, 6], 1), Target::Predicted)?;
+/// assert_eq!(map.shape(), [2, 1, 6, 6]);
+/// # Ok::<(), glassbox::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct ScoreCam<'m, M> {
+    model: &'m M,
+    layer: String,
+    batch_size: usize,
+}
+
+impl<'m, M: Explain> ScoreCam<'m, M> {
+    /// Score-CAM on `model`'s `layer`, 32 masked images per forward pass.
+    pub fn new(model: &'m M, layer: &str) -> Self {
+        Self {
+            model,
+            layer: layer.to_string(),
+            batch_size: 32,
+        }
+    }
+
+    /// Masked images per forward pass (memory vs. speed; at least 1).
+    pub fn batch_size(mut self, n: usize) -> Self {
+        self.batch_size = n.max(1);
+        self
+    }
+
+    /// One map per (image, class) row, `[R, 1, H_l, W_l]`.
+    ///
+    /// # Errors
+    /// As [`crate::GradCam::explain`].
+    pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
+        let [b, c, h, w] = check_input(self.model, input)?;
+        check_layer(self.model, &self.layer)?;
+        let rows = match target.base() {
+            Target::Predicted => {
+                let class = predict(self.model, input)?;
+                Rows {
+                    image: (0..b).collect(),
+                    class,
+                }
+            }
+            _ => crate::attribution::pipeline::plan(self.model, input, &target)?
+                .1
+                .unwrap_or_default(),
+        };
+        let acts = self
+            .model
+            .forward_to(input.clone(), &self.layer, ReluGrad::Standard)?;
+        let [_, k, lh, lw] = dims(&acts);
+        let (acts, x) = (acts.as_vec(), input.as_vec());
+        let (img, plane) = (c * h * w, lh * lw);
+        let (mut values, mut skipped) = (Vec::new(), 0);
+        for (&i, &class) in rows.image.iter().zip(&rows.class) {
+            let a = &acts[i * k * plane..(i + 1) * k * plane];
+            let mut alpha = vec![0.0f32; k];
+            let mut live = Vec::new();
+            let mut masked = Vec::new();
+            for ch in 0..k {
+                let up = bilinear(&a[ch * plane..(ch + 1) * plane], lh, lw, h, w);
+                let (lo, hi) = min_max(&up);
+                if hi <= lo {
+                    skipped += 1; // constant channel: no mask, α = 0
+                    continue;
+                }
+                live.push(ch);
+                let xi = &x[i * img..(i + 1) * img];
+                masked.extend(
+                    xi.iter()
+                        .enumerate()
+                        .map(|(j, v)| v * (up[j % (h * w)] - lo) / (hi - lo)),
+                );
+            }
+            let classes = vec![class; live.len()];
+            let s = scores(
+                self.model,
+                &masked,
+                [c, h, w],
+                &classes,
+                true,
+                self.batch_size,
+            )?;
+            live.iter().zip(s).for_each(|(&ch, s)| alpha[ch] = s);
+            let mut map = vec![0.0; plane];
+            for (ch, al) in alpha.iter().enumerate() {
+                map.iter_mut()
+                    .zip(&a[ch * plane..])
+                    .for_each(|(m, v)| *m += al * v);
+            }
+            values.extend(map);
+        }
+        let classes = rows.class.clone();
+        let base = scores(
+            self.model,
+            &crate::attribution::pipeline::gather(input, &rows.image).as_vec(),
+            [c, h, w],
+            &classes,
+            target.is_softmax(),
+            self.batch_size,
+        )?;
+        let mut out = Attribution::new(
+            "Score-CAM",
+            values,
+            [rows.len(), 1, lh, lw],
+            &rows,
+            base,
+            [h, w],
+        )?
+        .with_layer(&self.layer)
+        .with_softmax(target.is_softmax());
+        if skipped > 0 {
+            out.flag(format!(
+                "{skipped} constant channel(s) had no mask and got weight 0"
+            ));
+        }
+        Ok(out)
+    }
+}
