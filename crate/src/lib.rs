@@ -7,14 +7,21 @@
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
 
+pub mod data;
 mod error;
 pub mod models;
 pub mod nn;
 pub mod render;
+mod rules;
 
+pub use data::{CreditRules, Standardizer, Tabular};
 pub use error::{Error, ErrorKind, Result};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
 pub use render::{Canvas, Figure};
+pub use rules::{
+    gradient_x_input, human_number, integrated_gradients, occlusion, permutation_importance, Cart,
+    Condition, DecisionTree, FeatureAttribution, LeafStats, MlpFit, Node, Rule, Split, TabularMlp,
+};
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
