@@ -59,12 +59,12 @@ fn bars(title: &str, names: &[String], values: &[f32], spread: Option<&[f32]>) -
                 font(14).pos(Pos::new(HPos::Right, VPos::Center)),
             ))
             .map_err(e)?;
-            let end = px(v) + if v >= 0.0 { 6 } else { -6 };
-            let anchor = if v >= 0.0 { HPos::Left } else { HPos::Right };
+            // Values sit right of the bar's right end (the zero line for negative bars).
+            let end = (px(v).max(px(0.0)) + 6).min(WIDTH as i32 - 60);
             area.draw(&Text::new(
                 format!("{v:.3}"),
-                (end.max(x0 + 4).min(WIDTH as i32 - 4), y + ROW / 2),
-                font(12).pos(Pos::new(anchor, VPos::Center)),
+                (end, y + ROW / 2),
+                font(12).pos(Pos::new(HPos::Left, VPos::Center)),
             ))
             .map_err(e)?;
             if let Some(s) = spread.and_then(|s| s.get(k)) {

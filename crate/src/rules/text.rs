@@ -41,7 +41,8 @@ pub struct Condition {
     pub lower: Option<f32>,
     /// Exclusive upper bound (`x < upper`), if any.
     pub upper: Option<f32>,
-    /// Whole-number feature: bounds print as `≥ 3` / `≤ 2` instead of `≥ 2.5` / `< 2.5`.
+    /// Whole-number feature: bounds below 1000 print as `≥ 3` / `≤ 2` instead of `≥ 2.5` / `< 2.5`
+    /// (larger ones, like incomes in whole dollars, read better as `< 32.5k`).
     pub integer: bool,
 }
 
@@ -54,15 +55,16 @@ impl Condition {
 
 impl std::fmt::Display for Condition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let whole = |v: f32| self.integer && v.abs() < 1000.0;
         let lower = self.lower.map(|l| {
-            if self.integer {
+            if whole(l) {
                 human_number(l.ceil())
             } else {
                 human_number(l)
             }
         });
         let upper = self.upper.map(|u| {
-            if self.integer {
+            if whole(u) {
                 format!("≤ {}", human_number(u.ceil() - 1.0))
             } else {
                 format!("< {}", human_number(u))
