@@ -361,3 +361,29 @@ fn bad_input_gives_clear_errors() {
         .to_string()
         .contains("30 features"));
 }
+
+/// The pitfall the notebook teaches: with a near-copy of `income` in the data, shuffling either
+/// copy hurts less, because the model can read the other one — both look less important.
+#[test]
+fn permutation_importance_understates_correlated_features() {
+    let data = credit_risk(5000, 7).unwrap();
+    let jitter: Vec<f32> = (0..data.len())
+        .map(|i| data.value(i, 0) * (1.0 + 0.02 * (((i * 7919) % 101) as f32 / 50.0 - 1.0)))
+        .collect();
+    let twin = data.with_feature("income_reported", &jitter).unwrap();
+    let fit = MlpFit {
+        epochs: 30,
+        verbose: false,
+        ..MlpFit::default()
+    };
+    let (train, test) = data.split(0.3, 1).unwrap();
+    let (train2, test2) = twin.split(0.3, 1).unwrap();
+    let alone = TabularMlp::<6>::train(&train, &fit).unwrap();
+    let paired = TabularMlp::<7>::train(&train2, &fit).unwrap();
+    let single = permutation_importance(&test, |d| alone.predict(d), 5, 0)
+        .unwrap()
+        .values[0];
+    let both = permutation_importance(&test2, |d| paired.predict(d), 5, 0).unwrap();
+    println!("income importance alone {single:.3}; with a near-copy: income {:.3}, income_reported {:.3} (accuracy {:.3})", both.values[0], both.values[6], paired.accuracy(&test2).unwrap());
+    assert!(both.values[0] < single && both.values[6] < single);
+}

@@ -29,9 +29,13 @@ fn bars(title: &str, names: &[String], values: &[f32], spread: Option<&[f32]>) -
         .max()
         .unwrap_or(80)
         .clamp(80, 280);
+    let sd = |k: usize| spread.and_then(|s| s.get(k)).copied().unwrap_or(0.0);
     let (lo, hi) = values
         .iter()
-        .fold((0f32, 0f32), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        .enumerate()
+        .fold((0f32, 0f32), |(lo, hi), (k, &v)| {
+            (lo.min(v - sd(k)), hi.max(v + sd(k)))
+        });
     let span = if hi > lo { hi - lo } else { 1.0 };
     let (x0, plot_w) = (label_w + 10, WIDTH as i32 - label_w - 90);
     let px = |v: f32| x0 + ((v - lo) / span * plot_w as f32).round() as i32;
@@ -60,7 +64,7 @@ fn bars(title: &str, names: &[String], values: &[f32], spread: Option<&[f32]>) -
             ))
             .map_err(e)?;
             // Values sit right of the bar's right end (the zero line for negative bars).
-            let end = (px(v).max(px(0.0)) + 6).min(WIDTH as i32 - 60);
+            let end = (px(v + sd(k)).max(px(0.0)) + 6).min(WIDTH as i32 - 60);
             area.draw(&Text::new(
                 format!("{v:.3}"),
                 (end, y + ROW / 2),
@@ -71,7 +75,7 @@ fn bars(title: &str, names: &[String], values: &[f32], spread: Option<&[f32]>) -
                 let (a, b) = (px(v - s), px(v + s));
                 area.draw(&PathElement::new(
                     vec![(a, y + ROW / 2), (b, y + ROW / 2)],
-                    BLACK.stroke_width(2),
+                    RGBColor(60, 60, 60).stroke_width(1),
                 ))
                 .map_err(e)?;
             }
@@ -106,8 +110,9 @@ impl FeatureAttribution {
         )
     }
 
-    /// The global view: mean |attribution| per feature, sorted, most important on top
-    /// (permutation importance: mean accuracy drop with ± one standard deviation).
+    /// The global view: mean |attribution| per feature, most important on top, at most
+    /// [`SUMMARY_FEATURES`] bars (permutation importance: mean accuracy drop, ± one standard
+    /// deviation over the repeats).
     ///
     /// # Errors
     /// Rendering errors.
@@ -117,7 +122,7 @@ impl FeatureAttribution {
         } else {
             self.mean_abs()
         };
-        let order = self.ranking();
+        let order: Vec<usize> = self.ranking().into_iter().take(SUMMARY_FEATURES).collect();
         let names: Vec<String> = order
             .iter()
             .map(|&j| self.feature_names[j].clone())
@@ -127,19 +132,26 @@ impl FeatureAttribution {
             .spread
             .as_ref()
             .map(|s| order.iter().map(|&j| s[j]).collect());
-        let what = if self.spread.is_some() {
-            "mean accuracy drop"
+        let hidden = self.feature_names.len() - order.len();
+        let more = if hidden > 0 {
+            format!(" (top {}, {hidden} more)", order.len())
         } else {
-            "mean |attribution|"
+            String::new()
         };
-        bars(
-            &format!("{} — {what} over {} rows", self.method, self.rows().max(1)),
-            &names,
-            &values,
-            spread.as_deref(),
-        )
+        let title = match self.spread {
+            Some(_) => format!("{} — mean accuracy drop ± 1 sd{more}", self.method),
+            None => format!(
+                "{} — mean |attribution| over {} rows{more}",
+                self.method,
+                self.rows()
+            ),
+        };
+        bars(&title, &names, &values, spread.as_deref())
     }
 }
+
+/// The most bars [`FeatureAttribution::summary_chart`] draws.
+pub const SUMMARY_FEATURES: usize = 15;
 
 #[cfg(test)]
 mod tests {

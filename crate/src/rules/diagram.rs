@@ -8,8 +8,9 @@ use super::{Condition, DecisionTree};
 use crate::{Error, Figure, Result};
 
 const BOX_W: i32 = 156;
+/// The widest a box grows for long feature names.
+const MAX_BOX_W: i32 = 250;
 const BOX_H: i32 = 84;
-const SLOT: i32 = 168;
 const LEVEL: i32 = 128;
 const TOP: i32 = 44;
 
@@ -42,12 +43,38 @@ impl DecisionTree {
         pos
     }
 
+    /// The width of every box: wide enough for the longest first line, within limits.
+    pub(crate) fn box_width(&self) -> i32 {
+        let longest = (0..self.nodes().len())
+            .map(|i| self.head(i).chars().count() as i32)
+            .max()
+            .unwrap_or(0);
+        (longest * 9 + 16).clamp(BOX_W, MAX_BOX_W)
+    }
+
+    /// The first line of a box: the split's condition, or the predicted class of a leaf.
+    fn head(&self, node: usize) -> String {
+        let n = &self.nodes()[node];
+        match n.split {
+            Some(s) => Condition {
+                feature: s.feature,
+                name: self.feature_names()[s.feature].clone(),
+                lower: None,
+                upper: Some(s.threshold),
+                integer: self.is_integer_feature(s.feature),
+            }
+            .to_string(),
+            None => format!("→ {}", self.class_names()[n.class()]),
+        }
+    }
+
     fn place(&self, node: usize, pos: &mut [(i32, i32)], next_slot: &mut i32) -> i32 {
         let n = &self.nodes()[node];
+        let slot = self.box_width() + 12;
         let x = match n.split {
             None => {
                 *next_slot += 1;
-                10 + SLOT * (*next_slot - 1) + SLOT / 2
+                10 + slot * (*next_slot - 1) + slot / 2
             }
             Some(s) => {
                 (self.place(s.left, pos, next_slot) + self.place(s.right, pos, next_slot)) / 2
@@ -74,8 +101,9 @@ impl DecisionTree {
     /// [`crate::ErrorKind::Render`] when drawing fails.
     pub fn diagram(&self) -> Result<Figure> {
         let leaves = self.leaves().len() as i32;
+        let box_w = self.box_width();
         let (w, h) = (
-            (20 + SLOT * leaves).max(360) as u32,
+            (20 + (box_w + 12) * leaves).max(360) as u32,
             (TOP + LEVEL * self.depth() as i32 + BOX_H + 16) as u32,
         );
         let pos = self.layout();
@@ -119,7 +147,7 @@ impl DecisionTree {
             }
             for (i, n) in self.nodes().iter().enumerate() {
                 let (x, y) = pos[i];
-                let (x0, x1) = (x - BOX_W / 2, x + BOX_W / 2);
+                let (x0, x1) = (x - box_w / 2, x + box_w / 2);
                 area.draw(&Rectangle::new(
                     [(x0, y), (x1, y + BOX_H)],
                     fill(n.class(), n.purity(), self.class_names().len()).filled(),
@@ -130,17 +158,7 @@ impl DecisionTree {
                     BLACK.stroke_width(1),
                 ))
                 .map_err(e)?;
-                let head = match n.split {
-                    Some(s) => Condition {
-                        feature: s.feature,
-                        name: self.feature_names()[s.feature].clone(),
-                        lower: None,
-                        upper: Some(s.threshold),
-                        integer: self.is_integer_feature(s.feature),
-                    }
-                    .to_string(),
-                    None => format!("→ {}", self.class_names()[n.class()]),
-                };
+                let head = self.head(i);
                 let counts: Vec<String> = n.class_counts.iter().map(ToString::to_string).collect();
                 let lines = [
                     (head, 15),
@@ -154,7 +172,7 @@ impl DecisionTree {
                 // Class distribution: one stacked bar along the bottom of the box.
                 let mut left = x0 + 6;
                 for (c, &count) in n.class_counts.iter().enumerate() {
-                    let width = ((BOX_W - 12) as f32 * count as f32 / n.samples.max(1) as f32)
+                    let width = ((box_w - 12) as f32 * count as f32 / n.samples.max(1) as f32)
                         .round() as i32;
                     area.draw(&Rectangle::new(
                         [(left, y + BOX_H - 14), (left + width, y + BOX_H - 6)],
@@ -194,7 +212,8 @@ mod tests {
             }
         }
         let fig = tree.diagram().unwrap();
-        assert_eq!(fig.width() as i32, 20 + super::SLOT * 3);
+        assert_eq!(tree.box_width(), super::BOX_W);
+        assert_eq!(fig.width() as i32, 20 + (super::BOX_W + 12) * 3);
         // A pure leaf's fill, probed just inside its left border, below the text.
         let leaf = leaves[0];
         let expected = super::fill(tree.nodes()[leaf].class(), 1.0, 2);
@@ -204,5 +223,15 @@ mod tests {
             .unwrap();
         assert_eq!(probe, [expected.0, expected.1, expected.2]);
         assert_ne!(probe, [255, 255, 255]);
+        // Long feature names widen every box (up to a limit).
+        let long = Tabular::new(
+            vec!["worst concave points of the nucleus".into()],
+            (1..=6).map(|v| v as f32).collect(),
+            vec![0, 0, 1, 1, 0, 0],
+            vec!["a".into(), "b".into()],
+        )
+        .unwrap();
+        let w = Cart::new().max_depth(2).fit(&long).unwrap().box_width();
+        assert!(w > super::BOX_W && w <= super::MAX_BOX_W, "{w}");
     }
 }

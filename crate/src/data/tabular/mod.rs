@@ -351,6 +351,26 @@ impl Tabular {
         Ok((self.select(train)?, self.select(test)?))
     }
 
+    /// The table with one more feature, `name`, holding `values` (one per row).
+    ///
+    /// # Errors
+    /// As [`Tabular::new`]: wrong length, a duplicate name or non-finite values.
+    pub fn with_feature(&self, name: &str, values: &[f32]) -> Result<Self> {
+        if values.len() != self.len() {
+            return Err(Error::shape(
+                "values",
+                format!("one value per row ({})", self.len()),
+                &[values.len()],
+            ));
+        }
+        let rows = (0..self.len())
+            .flat_map(|i| self.row(i).iter().copied().chain([values[i]]))
+            .collect();
+        let mut names = self.feature_names.clone();
+        names.push(name.to_string());
+        Self::new(names, rows, self.targets.clone(), self.class_names.clone())
+    }
+
     /// The table with feature `j` replaced by `values` (one per row). Used by permutation
     /// importance and occlusion.
     ///
@@ -453,6 +473,12 @@ mod tests {
         assert_eq!((d.num_features(), d.rows()), (1, &[1.0, 2.0, 3.0][..]));
         assert_eq!(t.class_counts(), vec![1, 2]);
         assert!(t.select(&[]).is_err() && t.select(&[3]).is_err());
+        let w = t.with_feature("c", &[7.0, 8.0, 9.0]).unwrap();
+        assert_eq!(
+            (w.row(1), w.feature_names()[2].as_str()),
+            (&[2.0, 5.0, 8.0][..], "c")
+        );
+        assert!(t.with_feature("a", &[0.0; 3]).is_err() && t.with_feature("c", &[0.0]).is_err());
     }
 
     #[test]
