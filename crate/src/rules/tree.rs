@@ -278,24 +278,29 @@ fn best_split(
 ) -> Option<(usize, f32, f64)> {
     let n = rows.len();
     let mut best: Option<(usize, f32, f64)> = None;
-    let mut sorted = rows.to_vec();
+    let mut pairs: Vec<(f32, usize)> = Vec::with_capacity(n);
+    let mut left = vec![0usize; counts.len()];
     for j in 0..data.num_features() {
-        sorted.sort_by(|&a, &b| {
-            data.value(a, j)
-                .total_cmp(&data.value(b, j))
-                .then(a.cmp(&b))
-        });
-        let mut left = vec![0usize; counts.len()];
+        // (value, class) sorted by value; the order within equal values cannot matter, since
+        // thresholds only fall between distinct values.
+        pairs.clear();
+        pairs.extend(rows.iter().map(|&i| (data.value(i, j), data.targets()[i])));
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        left.iter_mut().for_each(|c| *c = 0);
         for k in 0..n - 1 {
-            left[data.targets()[sorted[k]]] += 1;
-            let (a, b) = (data.value(sorted[k], j), data.value(sorted[k + 1], j));
+            left[pairs[k].1] += 1;
+            let (a, b) = (pairs[k].0, pairs[k + 1].0);
             let (nl, nr) = (k + 1, n - k - 1);
             if a == b || nl < min_leaf || nr < min_leaf {
                 continue;
             }
-            let right: Vec<usize> = counts.iter().zip(&left).map(|(c, l)| c - l).collect();
-            let gain =
-                parent - (nl as f64 * gini(&left, nl) + nr as f64 * gini(&right, nr)) / n as f64;
+            // n_l·G_l + n_r·G_r = n − Σ l²/n_l − Σ r²/n_r, with r = counts − l.
+            let (mut sl, mut sr) = (0.0, 0.0);
+            for (&c, &l) in counts.iter().zip(&left) {
+                sl += (l * l) as f64;
+                sr += ((c - l) * (c - l)) as f64;
+            }
+            let gain = parent - 1.0 + (sl / nl as f64 + sr / nr as f64) / n as f64;
             if gain > 1e-12 && best.is_none_or(|(_, _, g)| gain > g + 1e-12) {
                 let mid = ((a as f64 + b as f64) / 2.0) as f32;
                 best = Some((j, if mid > a { mid } else { b }, gain));

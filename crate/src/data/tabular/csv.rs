@@ -118,6 +118,40 @@ impl Tabular {
     }
 }
 
+impl Tabular {
+    /// The table as CSV text: a header of the feature names and `target` (`target_class` if a
+    /// feature is already called `target`), one line per row, the target written as its class
+    /// name; values print exactly (shortest round-trip form). [`Tabular::from_csv`] reads it back.
+    ///
+    /// # Example
+    /// ```
+    /// use glassbox::Tabular;
+    /// let t = Tabular::from_csv("x,y\n1.5,b\n-2,a\n", "y")?;
+    /// assert_eq!(t.to_csv(), "x,target\n1.5,b\n-2,a\n");
+    /// assert_eq!(Tabular::from_csv(&t.to_csv(), "target")?, t);
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    pub fn to_csv(&self) -> String {
+        let quote = |s: &str| {
+            if s.contains([',', '"']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out: Vec<String> = self.feature_names().iter().map(|n| quote(n)).collect();
+        let has_target = self.feature_names().iter().any(|n| n == "target");
+        out.push(if has_target { "target_class" } else { "target" }.into());
+        let mut text = out.join(",") + "\n";
+        for i in 0..self.len() {
+            let mut line: Vec<String> = self.row(i).iter().map(|v| v.to_string()).collect();
+            line.push(quote(self.class_name(self.targets()[i])));
+            text += &(line.join(",") + "\n");
+        }
+        text
+    }
+}
+
 /// Class indices and names: whole numbers `0..k` map to themselves, anything else sorts.
 fn encode_labels(labels: &[String]) -> (Vec<usize>, Vec<String>) {
     if let Ok(ints) = labels
