@@ -17,7 +17,11 @@ mod rules;
 pub use data::{CreditRules, Standardizer, Tabular};
 pub use error::{Error, ErrorKind, Result};
 pub use models::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad};
-pub use render::{Canvas, Figure};
+pub use render::{
+    cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
+    Gallery, HeatMap, HeatMapMode, ImageGrid, Interpolation, IntoFigure, LineChart, Normalized,
+    Picture, Plot, PlotValue, Scaling, Scatter, Sign, Table, TileScaling,
+};
 pub use rules::{
     gradient_x_input, human_number, integrated_gradients, occlusion, permutation_importance, Cart,
     Condition, DecisionTree, FeatureAttribution, LeafStats, MlpFit, Node, Rule, Split, TabularMlp,
@@ -25,5 +29,5 @@ pub use rules::{
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Error, Explain, Figure, Result};
+    pub use crate::{gallery, Colormap, Error, Explain, Figure, Gallery, Plot, Result};
 }
