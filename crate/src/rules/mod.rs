@@ -17,6 +17,7 @@ mod charts;
 mod diagram;
 mod mlp;
 mod permutation;
+mod rules_table;
 mod surrogate;
 mod text;
 mod tree;
