@@ -178,7 +178,9 @@ pub fn gradient_x_input<M: Explain>(
 
 /// **Integrated Gradients** from the zero baseline (Sundararajan et al. 2017,
 /// <https://arxiv.org/abs/1703.01365>, eq. 1): `x_j · ∫₀¹ ∂S(αx)/∂x_j dα`, by the trapezoid rule
-/// on `steps` points. The completeness error `Σ_j attr_j − (S(x) − S(0))` of each row is in
+/// on `steps` points (weights `1/(steps − 1)`, halved at the ends, summing to 1; Captum's
+/// `riemann_trapezoid` uses `1/steps`, which sums to `(steps − 1)/steps`, so its values are ours
+/// times `(steps − 1)/steps` — checked against Captum in the tests). The completeness error `Σ_j attr_j − (S(x) − S(0))` of each row is in
 /// [`FeatureAttribution::deltas`]; it shrinks as `steps` grows (50 is the usual choice).
 ///
 /// # Errors
@@ -296,6 +298,76 @@ mod tests {
         let g = gradient_x_input(&model, &x, &names, 1).unwrap();
         assert_eq!(g.mean_abs(), vec![1.5, 1.0, 1.75]);
         assert_eq!(g.ranking(), vec![2, 0, 1]);
+    }
+
+    /// Captum 0.9 on the same 3 → 4 → 2 ReLU network (fixture made by
+    /// `crate/tests/fixtures/gen_rules_captum.py`): InputXGradient, IntegratedGradients
+    /// (riemann_trapezoid, 50 steps, baseline 0) with its delta, FeatureAblation (baseline 0).
+    #[test]
+    fn matches_captum_on_a_relu_network() {
+        let fx: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/rules_captum_tabular.json"
+        ))
+        .unwrap();
+        let flat = |v: &serde_json::Value| -> Vec<f32> {
+            match v.as_array() {
+                Some(items) => items
+                    .iter()
+                    .flat_map(|i| match i.as_array() {
+                        Some(row) => row
+                            .iter()
+                            .map(|x| x.as_f64().unwrap() as f32)
+                            .collect::<Vec<_>>(),
+                        None => vec![i.as_f64().unwrap() as f32],
+                    })
+                    .collect(),
+                None => vec![],
+            }
+        };
+        let model = super::super::testing::TinyMlp {
+            w1: flat(&fx["w1"]),
+            b1: flat(&fx["b1"]),
+            w2: flat(&fx["w2"]),
+            b2: flat(&fx["b2"]),
+            dev: Cpu::default(),
+        };
+        let x = model.dev.tensor_from_vec(flat(&fx["inputs"]), (3, 3, 1, 1));
+        let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let close = |got: &[f32], want: &[f32], what: &str| {
+            for (g, w) in got.iter().zip(want) {
+                assert!(
+                    (g - w).abs() <= 1e-4 * (1.0 + w.abs()),
+                    "{what}: {got:?} vs {want:?}"
+                );
+            }
+        };
+        for case in fx["cases"].as_array().unwrap() {
+            let class = case["target"].as_u64().unwrap() as usize;
+            close(
+                &gradient_x_input(&model, &x, &names, class).unwrap().values,
+                &flat(&case["gradient_x_input"]),
+                "gradient × input",
+            );
+            // Captum's trapezoid weights are 1/n (halved at the ends), summing to (n − 1)/n; ours
+            // are 1/(n − 1), summing to 1. Same points, so ours = Captum's · n/(n − 1).
+            let scale = 50.0 / 49.0;
+            let ig = integrated_gradients(&model, &x, &names, class, 50).unwrap();
+            let raw = flat(&case["integrated_gradients"]);
+            let theirs: Vec<f32> = raw.iter().map(|v| v * scale).collect();
+            close(&ig.values, &theirs, "integrated gradients");
+            // Delta = Σ attr − (S(x) − S(0)) in both, so ours = Captum's + (scale − 1)·Σ Captum attr.
+            let expected: Vec<f32> = flat(&case["ig_delta"])
+                .iter()
+                .enumerate()
+                .map(|(i, d)| d + (scale - 1.0) * raw[i * 3..i * 3 + 3].iter().sum::<f32>())
+                .collect();
+            close(ig.deltas.as_ref().unwrap(), &expected, "IG delta");
+            close(
+                &occlusion(&model, &x, &names, class).unwrap().values,
+                &flat(&case["occlusion"]),
+                "occlusion",
+            );
+        }
     }
 
     #[test]
