@@ -16,6 +16,7 @@ pub mod models;
 pub mod nn;
 pub mod project;
 pub mod render;
+mod rules;
 pub mod testing;
 pub mod track;
 
@@ -24,6 +25,7 @@ pub use attribution::{
     GradientXInput, GuidedBackprop, GuidedGradCam, HiResCam, IntegratedGradients, LayerCam,
     NoiseStatistic, Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
 };
+pub use data::{CreditRules, Standardizer, Tabular};
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{
     kl_divergence, knn_accuracy, knn_recall, trustworthiness, ClassSensitivity,
@@ -49,6 +51,10 @@ pub use render::{
     cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
     Gallery, HeatMap, HeatMapMode, ImageGrid, Interpolation, IntoFigure, LineChart, Normalized,
     Picture, Plot, PlotValue, Scaling, Scatter, Sign, Table, TileScaling,
+};
+pub use rules::{
+    gradient_x_input, human_number, integrated_gradients, occlusion, permutation_importance, Cart,
+    Condition, DecisionTree, FeatureAttribution, LeafStats, MlpFit, Node, Rule, Split, TabularMlp,
 };
 pub use track::{
     read_event_file, smooth, write_projector, Curves, Hparam, Run, TensorBoardEvent,

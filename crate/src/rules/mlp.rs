@@ -1,0 +1,455 @@
+//! [`TabularMlp`]: a small multilayer perceptron for tabular data (dfdx `Linear` + ReLU),
+//! trained with Adam on standardised features, and explainable through [`Explain`].
+
+use dfdx::nn::modules::Linear;
+use dfdx::nn::{BuildModule, Module, ModuleVisitor, TensorCollection, ZeroGrads};
+use dfdx::optim::{Adam, AdamConfig, Optimizer};
+use dfdx::prelude::*;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+use crate::models::INPUT;
+use crate::{Activation, Error, Explain, LayerInfo, Logits, ReluGrad, Standardizer, Tabular};
+
+type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The three linear layers, named as in a PyTorch `nn.Module` with fields `fc1`, `fc2`, `fc3`.
+#[derive(Clone, Debug)]
+struct Layers<const F: usize, const H: usize, const C: usize, E: Dtype, D: Storage<E>> {
+    fc1: Linear<F, H, E, D>,
+    fc2: Linear<H, H, E, D>,
+    fc3: Linear<H, C, E, D>,
+}
+
+impl<const F: usize, const H: usize, const C: usize> TensorCollection<f32, Cpu>
+    for Layers<F, H, C, f32, Cpu>
+{
+    type To<E2: Dtype, D2: Device<E2>> = Layers<F, H, C, E2, D2>;
+
+    fn iter_tensors<V: ModuleVisitor<Self, f32, Cpu>>(
+        visitor: &mut V,
+    ) -> std::result::Result<Option<Self::To<V::E2, V::D2>>, V::Err> {
+        visitor.visit_fields(
+            (
+                Self::module("fc1", |s| &s.fc1, |s| &mut s.fc1),
+                Self::module("fc2", |s| &s.fc2, |s| &mut s.fc2),
+                Self::module("fc3", |s| &s.fc3, |s| &mut s.fc3),
+            ),
+            |(fc1, fc2, fc3)| Layers { fc1, fc2, fc3 },
+        )
+    }
+}
+
+/// Training settings for [`TabularMlp::train`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MlpFit {
+    /// Passes over the training rows.
+    pub epochs: usize,
+    /// Rows per Adam step.
+    pub batch_size: usize,
+    /// Adam's learning rate.
+    pub learning_rate: f64,
+    /// Seeds the initial weights and the shuffling: same seed, same model.
+    pub seed: u64,
+    /// Print one progress line per epoch.
+    pub verbose: bool,
+}
+
+impl Default for MlpFit {
+    /// 40 epochs, batches of 64, learning rate 3e-3, seed 0, verbose.
+    fn default() -> Self {
+        Self {
+            epochs: 40,
+            batch_size: 64,
+            learning_rate: 3e-3,
+            seed: 0,
+            verbose: true,
+        }
+    }
+}
+
+/// A multilayer perceptron `F → H → H → C` (ReLU between layers) for tabular data.
+///
+/// It owns the [`Standardizer`] fitted on its training data, so it takes raw [`Tabular`] rows
+/// ([`TabularMlp::predict`]). As an [`Explain`] model its *input* is the standardised features
+/// as a `[B, F, 1, 1]` activation ([`TabularMlp::inputs`]), so a value of 0 is the training
+/// mean; layers are `fc1`, `relu1`, `fc2`, `relu2`, `fc3` (the logits).
+///
+/// # Example
+/// ```
+/// use glassbox::{MlpFit, TabularMlp};
+/// let data = glassbox::data::tabular::credit_risk(600, 1)?;
+/// let fit = MlpFit { epochs: 5, verbose: false, ..MlpFit::default() };
+/// let net = TabularMlp::<6>::train(&data, &fit)?;
+/// assert!(net.accuracy(&data)? > 0.7);
+/// assert_eq!(net.history().len(), 5);
+/// # Ok::<(), glassbox::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct TabularMlp<const F: usize, const H: usize = 32, const C: usize = 2> {
+    layers: Layers<F, H, C, f32, Cpu>,
+    standardizer: Standardizer,
+    class_names: Vec<String>,
+    history: Vec<(f32, f32)>,
+    dev: Cpu,
+}
+
+const LAYERS: [&str; 5] = ["fc1", "relu1", "fc2", "relu2", "fc3"];
+
+type Batch<const N: usize, T> = Tensor<(usize, Const<N>), f32, Cpu, T>;
+
+impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
+    /// Trains a fresh network on `data` (standardised inside) with Adam and cross-entropy,
+    /// printing `epoch e/E  loss …  accuracy …` per epoch when `fit.verbose`.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Shape`] when `data` has not `F` features or not `C` classes;
+    /// [`crate::ErrorKind::InvalidArgument`] for zero epochs or batch size, and for constant
+    /// features ([`Standardizer::fit`]).
+    pub fn train(data: &Tabular, fit: &MlpFit) -> Result<Self> {
+        if data.num_features() != F || data.class_names().len() != C {
+            return Err(Error::shape(
+                "data",
+                format!("{F} features and {C} classes (TabularMlp::<{F}, {H}, {C}>)"),
+                &[data.num_features(), data.class_names().len()],
+            ));
+        }
+        if fit.epochs == 0 || fit.batch_size == 0 {
+            return Err(Error::invalid(
+                "fit",
+                "epochs and batch_size must be at least 1",
+            ));
+        }
+        let standardizer = Standardizer::fit(data)?;
+        let x = standardizer.transform(data)?;
+        let dev = Cpu::seed_from_u64(fit.seed);
+        let mut net = Self {
+            layers: Layers::build(&dev),
+            standardizer,
+            class_names: data.class_names().to_vec(),
+            history: Vec::new(),
+            dev: dev.clone(),
+        };
+        let mut opt = Adam::new(
+            &net.layers,
+            AdamConfig {
+                lr: fit.learning_rate,
+                ..Default::default()
+            },
+        );
+        let mut grads = net.layers.alloc_grads();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(fit.seed);
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        for epoch in 1..=fit.epochs {
+            order.shuffle(&mut rng);
+            let (mut loss_sum, mut correct) = (0.0, 0);
+            for batch in order.chunks(fit.batch_size) {
+                let xb: Vec<f32> = batch
+                    .iter()
+                    .flat_map(|&i| x[i * F..(i + 1) * F].iter().copied())
+                    .collect();
+                let mut yb = vec![0.0f32; batch.len() * C];
+                batch
+                    .iter()
+                    .enumerate()
+                    .for_each(|(k, &i)| yb[k * C + data.targets()[i]] = 1.0);
+                let xb: Batch<F, NoneTape> = dev.tensor_from_vec(xb, (batch.len(), Const::<F>));
+                let logits = net.logits(xb.traced(grads));
+                correct += argmax_rows(&logits.retaped::<NoneTape>().as_vec(), C)
+                    .iter()
+                    .zip(batch)
+                    .filter(|(p, &i)| **p == data.targets()[i])
+                    .count();
+                let loss = cross_entropy_with_logits_loss(
+                    logits,
+                    dev.tensor_from_vec(yb, (batch.len(), Const::<C>)),
+                );
+                loss_sum += loss.array() * batch.len() as f32;
+                grads = loss.backward();
+                opt.update(&mut net.layers, &grads).map_err(|e| {
+                    Error::new(crate::ErrorKind::Device {
+                        reason: format!("{e:?}"),
+                    })
+                })?;
+                net.layers.zero_grads(&mut grads);
+            }
+            let (loss, acc) = (
+                loss_sum / data.len() as f32,
+                correct as f32 / data.len() as f32,
+            );
+            net.history.push((loss, acc));
+            if fit.verbose {
+                println!(
+                    "epoch {epoch:>3}/{}  loss {loss:.4}  train accuracy {acc:.3}",
+                    fit.epochs
+                );
+            }
+        }
+        Ok(net)
+    }
+
+    fn logits<T: Tape<f32, Cpu>>(&self, x: Batch<F, T>) -> Batch<C, T> {
+        let h = self.layers.fc1.forward(x).relu();
+        let h = self.layers.fc2.forward(h).relu();
+        self.layers.fc3.forward(h)
+    }
+
+    /// `(mean loss, accuracy)` on the training rows, one entry per epoch.
+    pub fn history(&self) -> &[(f32, f32)] {
+        &self.history
+    }
+
+    /// The class names of the training data.
+    pub fn class_names(&self) -> &[String] {
+        &self.class_names
+    }
+
+    /// The standardisation fitted on the training data.
+    pub fn standardizer(&self) -> &Standardizer {
+        &self.standardizer
+    }
+
+    /// `data` standardised, as the model's `[B, F, 1, 1]` input activation.
+    ///
+    /// # Errors
+    /// As [`Standardizer::transform`].
+    pub fn inputs(&self, data: &Tabular) -> Result<Activation> {
+        let x = self.standardizer.transform(data)?;
+        Ok(self.dev.tensor_from_vec(x, (data.len(), F, 1, 1)))
+    }
+
+    /// Class probabilities (softmax), row-major `[rows, C]`.
+    ///
+    /// # Errors
+    /// As [`Standardizer::transform`].
+    pub fn predict_proba(&self, data: &Tabular) -> Result<Vec<f32>> {
+        let logits = self.forward(self.inputs(data)?)?;
+        Ok(logits.softmax::<dfdx::shapes::Axis<1>>().as_vec())
+    }
+
+    /// The predicted class of every row.
+    ///
+    /// # Errors
+    /// As [`Standardizer::transform`].
+    pub fn predict(&self, data: &Tabular) -> Result<Vec<usize>> {
+        Ok(argmax_rows(&self.forward(self.inputs(data)?)?.as_vec(), C))
+    }
+
+    /// The share of rows whose target the model predicts.
+    ///
+    /// # Errors
+    /// As [`Standardizer::transform`].
+    pub fn accuracy(&self, data: &Tabular) -> Result<f32> {
+        let p = self.predict(data)?;
+        Ok(p.iter().zip(data.targets()).filter(|(a, b)| a == b).count() as f32 / data.len() as f32)
+    }
+
+    /// Runs stage `k` (index into [`LAYERS`]) on a `[B, N]` tensor.
+    fn stage<T: Tape<f32, Cpu>>(
+        &self,
+        k: usize,
+        x: Tensor<(usize, usize), f32, Cpu, T>,
+    ) -> Result<Tensor<(usize, usize), f32, Cpu, T>> {
+        let bad = |_| Error::shape(LAYERS[k], "the width the layer takes", &[]);
+        Ok(match k {
+            0 => dynamic(
+                self.layers
+                    .fc1
+                    .forward(x.try_realize::<(usize, Const<F>)>().map_err(bad)?),
+            ),
+            2 => dynamic(
+                self.layers
+                    .fc2
+                    .forward(x.try_realize::<(usize, Const<H>)>().map_err(bad)?),
+            ),
+            4 => dynamic(
+                self.layers
+                    .fc3
+                    .forward(x.try_realize::<(usize, Const<H>)>().map_err(bad)?),
+            ),
+            _ => x.relu(),
+        })
+    }
+
+    fn position(&self, layer: &str) -> Result<usize> {
+        if layer == INPUT {
+            return Ok(0);
+        }
+        LAYERS
+            .iter()
+            .position(|&l| l == layer)
+            .map(|k| k + 1)
+            .ok_or_else(|| {
+                Error::unknown_layer(layer, LAYERS.iter().map(|s| s.to_string()).collect())
+            })
+    }
+
+    /// The width of the activation after `pos` stages.
+    fn width(pos: usize) -> usize {
+        [F, H, H, H, H, C][pos]
+    }
+}
+
+fn argmax_rows(values: &[f32], c: usize) -> Vec<usize> {
+    values
+        .chunks(c)
+        .map(|r| (0..c).fold(0, |best, k| if r[k] > r[best] { k } else { best }))
+        .collect()
+}
+
+fn flat<T: Tape<f32, Cpu>>(
+    a: Activation<T>,
+    width: usize,
+    what: &str,
+) -> Result<Tensor<(usize, usize), f32, Cpu, T>> {
+    let (b, n, h, w) = *a.shape();
+    if n != width || h != 1 || w != 1 {
+        return Err(Error::shape(
+            what,
+            format!("[B, {width}, 1, 1]"),
+            &[b, n, h, w],
+        ));
+    }
+    Ok(a.reshape_like(&(b, n)))
+}
+
+impl<const F: usize, const H: usize, const C: usize> Explain for TabularMlp<F, H, C> {
+    fn name(&self) -> &str {
+        "TabularMlp"
+    }
+
+    fn input_shape(&self) -> [usize; 3] {
+        [F, 1, 1]
+    }
+
+    fn num_classes(&self) -> usize {
+        C
+    }
+
+    fn layers(&self) -> Vec<LayerInfo> {
+        let info = |name: &str, kind: String, n: usize, params: usize, key: bool| LayerInfo {
+            name: name.into(),
+            key: key.then(|| name.into()),
+            kind,
+            group: None,
+            out_shape: [n, 1, 1],
+            params,
+        };
+        vec![
+            info("fc1", format!("Linear {F}→{H}"), H, F * H + H, true),
+            info("relu1", "ReLU".into(), H, 0, false),
+            info("fc2", format!("Linear {H}→{H}"), H, H * H + H, true),
+            info("relu2", "ReLU".into(), H, 0, false),
+            info("fc3", format!("Linear {H}→{C}"), C, H * C + C, true),
+        ]
+    }
+
+    fn forward_to<T: Tape<f32, Cpu>>(
+        &self,
+        x: Activation<T>,
+        layer: &str,
+        relu: ReluGrad,
+    ) -> Result<Activation<T>> {
+        let end = self.position(layer)?;
+        guided_unsupported(relu)?;
+        let mut h = flat(x, F, INPUT)?;
+        for k in 0..end {
+            h = self.stage(k, h)?;
+        }
+        let (b, n) = *h.shape();
+        Ok(h.reshape_like(&(b, n, 1, 1)))
+    }
+
+    fn forward_from<T: Tape<f32, Cpu>>(
+        &self,
+        a: Activation<T>,
+        layer: &str,
+        relu: ReluGrad,
+    ) -> Result<Logits<T>> {
+        let start = self.position(layer)?;
+        guided_unsupported(relu)?;
+        let mut h = flat(a, Self::width(start), layer)?;
+        for k in start..LAYERS.len() {
+            h = self.stage(k, h)?;
+        }
+        Ok(h)
+    }
+}
+
+fn guided_unsupported(relu: ReluGrad) -> Result<()> {
+    match relu {
+        ReluGrad::Standard => Ok(()),
+        ReluGrad::Guided => Err(Error::unsupported(
+            "TabularMlp has no guided ReLU: use ReluGrad::Standard",
+        )),
+    }
+}
+
+/// `[B, N]` with a compile-time `N` as a runtime-width tensor (never fails).
+fn dynamic<const N: usize, T: Tape<f32, Cpu>>(
+    x: Batch<N, T>,
+) -> Tensor<(usize, usize), f32, Cpu, T> {
+    let (b, n) = (x.shape().0, N);
+    x.reshape_like(&(b, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::tabular::credit_risk;
+
+    #[test]
+    fn split_forward_equals_whole_forward_and_bad_layers_are_errors() {
+        let data = credit_risk(200, 3).unwrap();
+        let net = TabularMlp::<6, 8>::train(
+            &data,
+            &MlpFit {
+                epochs: 1,
+                verbose: false,
+                ..MlpFit::default()
+            },
+        )
+        .unwrap();
+        let x = net.inputs(&data).unwrap();
+        let whole = net.forward(x.clone()).unwrap().as_vec();
+        for layer in ["input", "fc1", "relu1", "fc2", "relu2", "fc3"] {
+            let a = net
+                .forward_to(x.clone(), layer, ReluGrad::Standard)
+                .unwrap();
+            let split = net
+                .forward_from(a, layer, ReluGrad::Standard)
+                .unwrap()
+                .as_vec();
+            assert_eq!(split, whole, "split at {layer}");
+        }
+        assert!(net
+            .forward_to(x.clone(), "conv1", ReluGrad::Standard)
+            .is_err());
+        assert!(net.forward_to(x.clone(), "fc1", ReluGrad::Guided).is_err());
+        let wrong = net.dev.tensor_from_vec(vec![0.0; 5], (1, 5, 1, 1));
+        assert!(net
+            .forward(wrong)
+            .unwrap_err()
+            .to_string()
+            .contains("[B, 6, 1, 1]"));
+        assert!(TabularMlp::<5>::train(&data, &MlpFit::default()).is_err());
+    }
+
+    #[test]
+    fn training_is_seeded() {
+        let data = credit_risk(300, 4).unwrap();
+        let fit = MlpFit {
+            epochs: 3,
+            verbose: false,
+            ..MlpFit::default()
+        };
+        let a = TabularMlp::<6, 8>::train(&data, &fit).unwrap();
+        let b = TabularMlp::<6, 8>::train(&data, &fit).unwrap();
+        assert_eq!(a.history(), b.history());
+        assert!(
+            a.history()[2].0 < a.history()[0].0,
+            "loss falls: {:?}",
+            a.history()
+        );
+    }
+}
