@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test of the project; called by `make test` and by CI (.ci/run).
+# Runs every test of the project; called by `make test` and by CI (.ci/run). Installs what a fresh
+# machine lacks first (rust-src, evcxr_jupyter, the .venv with JupyterLab and the test packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
 
-step "rustup components (rust-src for evcxr, rustfmt, clippy)"
+step "set-up: toolchain components, kernel, .venv with test packages (idempotent)"
 rustup component add rust-src rustfmt clippy >/dev/null
+kernel/install.sh --requirements tests/e2e/requirements.txt
+# Rust tests that cross-check files with Python tools (TensorBoard's EventAccumulator) use it.
+export GLASSBOX_PYTHON="$PWD/.venv/bin/python"
 
 step "format"
 cargo fmt --all -- --check
@@ -20,8 +25,7 @@ cargo test --workspace
 step "cuda feature builds (dfdx ci-check: no GPU or nvcc needed)"
 cargo check -p glassbox --features cuda,ci-check
 
-if [ -x tests/e2e/run.sh ]; then
-  step "end-to-end: notebooks, JupyterLab in headless Chromium, Binder config"
-  tests/e2e/run.sh
-fi
-printf '\nall tests passed\n'
+step "end-to-end: notebooks, JupyterLab in headless Chromium, Binder config"
+tests/e2e/run.sh
+
+printf '\nall tests passed (%s)\n' "$(date +%H:%M:%S)"
