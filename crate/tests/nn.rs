@@ -479,6 +479,31 @@ mod layers {
     }
 
     #[test]
+    fn pool_and_flatten_layers_match_their_ops() {
+        let dev = Cpu::seed_from_u64(3);
+        let x: Tensor<(usize, Const<3>, usize, usize), f32, Cpu> =
+            dev.sample_normal_like(&(2, Const, 7, 6));
+        let dyn_x = x.clone().reshape_like(&(2, 3, 7, 6));
+        let avg = glassbox::AvgPool2d::<3, 2, 1>.forward(x.clone());
+        assert_eq!(
+            avg.as_vec(),
+            glassbox::avg_pool2d(dyn_x.clone(), 3, 2, 1)
+                .unwrap()
+                .as_vec()
+        );
+        let ada = glassbox::AdaptiveAvgPool2d::<3, 2>.forward(x.clone());
+        assert_eq!(*ada.shape(), (2, Const::<3>, 3, 2));
+        let flat = glassbox::Flatten.forward(x.clone());
+        assert_eq!(*flat.shape(), (2, 126));
+        assert_eq!(flat.as_vec(), x.as_vec());
+        let max = MaxPool2d::<2, 2>.forward(dyn_x.clone());
+        assert_eq!(
+            max.as_vec(),
+            glassbox::max_pool2d(dyn_x, 2, 2, 0).unwrap().as_vec()
+        );
+    }
+
+    #[test]
     fn initialisation_is_kaiming_uniform_like_pytorch() {
         let dev = Cpu::seed_from_u64(2);
         let conv = dev.build_module::<Conv2d<16, 32, 3, 1, 1, 1, 4>, f32>();

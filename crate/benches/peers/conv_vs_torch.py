@@ -1,8 +1,9 @@
 """glassbox vs PyTorch CPU on VGG16's convolution stack at 224², both on the same thread count.
 
-Runs the glassbox side through the criterion bench binary in peer mode (one JSON line per case),
-then the same cases in PyTorch, and prints seconds, GFLOP/s and the ratio glassbox / PyTorch
-(< 1 means glassbox is faster). From the repository root:
+For every case it runs the glassbox side through the criterion bench binary in peer mode (one
+JSON line), then the same case in PyTorch, so both see the same machine load, and prints
+seconds, GFLOP/s and the ratio glassbox / PyTorch (< 1 means glassbox is faster). From the
+repository root:
 
     /work/pyenv/bin/python crate/benches/peers/conv_vs_torch.py [--threads 2] [--batches 1,8] [--reps 3]
 
@@ -77,17 +78,16 @@ def main():
     args = ap.parse_args()
     cases = args.cases.split(",")
     torch.set_num_threads(args.threads)
-    gb = glassbox_times(args.threads, args.batches, args.reps, cases)
     net = torch_stack()
     print(f"VGG16 conv stack, 224², {args.threads} threads, median of {args.reps} "
           f"(torch {torch.__version__})")
     print(f"{'case':34} {'batch':>5} {'glassbox s':>11} {'GFLOP/s':>8} {'torch s':>9} {'GFLOP/s':>8} {'ratio':>6}")
     for batch in [int(b) for b in args.batches.split(",")]:
         for case in cases:
-            g = gb[(case, batch)]
+            g = glassbox_times(args.threads, str(batch), args.reps, [case])[(case, batch)]
             t = torch_time(net, case, batch, args.reps)
             print(f"{case:34} {batch:>5} {g['median_s']:>11.3f} {g['gflop'] / g['median_s']:>8.1f} "
-                  f"{t:>9.3f} {g['gflop'] / t:>8.1f} {g['median_s'] / t:>6.2f}")
+                  f"{t:>9.3f} {g['gflop'] / t:>8.1f} {g['median_s'] / t:>6.2f}", flush=True)
 
 
 if __name__ == "__main__":
