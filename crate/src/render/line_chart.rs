@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::raster::stroke_polyline;
 use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
@@ -199,7 +199,17 @@ impl LineChart {
             .x_label_area_size(if self.x_label.is_some() { 44 } else { 28 })
             .y_label_area_size(if self.y_label.is_some() { 70 } else { 54 });
         if let Some(title) = &self.title {
-            builder.caption(title, theme::title());
+            builder.margin_top(theme::MARGIN + theme::TITLE_HEIGHT);
+            let (width, _) = area.dim_in_pixel();
+            let text = theme::fit_text(
+                title,
+                theme::TITLE_SIZE,
+                width.saturating_sub(2 * theme::MARGIN),
+            );
+            let label = crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
+                .bold()
+                .anchor(HPos::Center, VPos::Top);
+            crate::render::text::draw(area, width as i32 / 2, theme::MARGIN as i32, label);
         }
         let mut chart = builder
             .build_cartesian_2d(x_range.clone(), y_range.clone())
@@ -239,8 +249,6 @@ impl LineChart {
         let (xs, ys) = chart.plotting_area().get_pixel_range();
         let clip = (xs.start, ys.start, xs.end - 1, ys.end - 1);
         if self.log_y {
-            let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED)
-                .pos(Pos::new(HPos::Right, VPos::Center));
             for v in log_ticks(10f64.powf(y_range.start), 10f64.powf(y_range.end)) {
                 let (_, py) = to_px(x_range.start, v.log10());
                 let py = py.round() as i32;
@@ -254,12 +262,17 @@ impl LineChart {
                     theme::AXIS.stroke_width(1),
                 ))
                 .map_err(Error::render)?;
-                area.draw(&Text::new(
-                    theme::tick_label(v),
-                    (xs.start - 8, py),
-                    style.clone(),
-                ))
-                .map_err(Error::render)?;
+                crate::render::text::draw(
+                    area,
+                    xs.start - 8,
+                    py,
+                    crate::render::text::Label::new(
+                        &theme::tick_label(v),
+                        theme::TICK_SIZE,
+                        theme::TEXT_MUTED,
+                    )
+                    .anchor(HPos::Right, VPos::Center),
+                );
             }
         }
         for (i, (name, points)) in self.series.iter().enumerate() {

@@ -2,6 +2,7 @@
 //! 70,000 points, with optional image thumbnails.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::RGBAColor;
 
 use crate::render::line_chart::padded;
@@ -299,7 +300,22 @@ impl Plot for Scatter {
                 .x_label_area_size(if self.x_label.is_some() { 44 } else { 28 })
                 .y_label_area_size(if self.y_label.is_some() { 70 } else { 54 });
             if let Some(title) = &self.title {
-                builder.caption(title, theme::title());
+                builder.margin_top(theme::MARGIN + theme::TITLE_HEIGHT);
+                let (width, _) = plot_area.dim_in_pixel();
+                let text = theme::fit_text(
+                    title,
+                    theme::TITLE_SIZE,
+                    width.saturating_sub(2 * theme::MARGIN),
+                );
+                let label = crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
+                    .bold()
+                    .anchor(HPos::Center, VPos::Top);
+                crate::render::text::draw(
+                    &plot_area,
+                    width as i32 / 2,
+                    theme::MARGIN as i32,
+                    label,
+                );
             }
             let mut chart = builder
                 .build_cartesian_2d(padded(x0 as f64, x1 as f64), padded(y0 as f64, y1 as f64))
@@ -381,19 +397,35 @@ impl Plot for Scatter {
                         let y = top + c as i32 * 20;
                         if c + 1 == shown && shown < classes {
                             let more = format!("… {} more", classes - c);
-                            let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED);
-                            side.draw(&Text::new(more, (4, y), style))
-                                .map_err(Error::render)?;
+                            crate::render::text::draw(
+                                &side,
+                                4,
+                                y,
+                                crate::render::text::Label::new(
+                                    &more,
+                                    theme::TICK_SIZE,
+                                    theme::TEXT_MUTED,
+                                ),
+                            );
                             break;
                         }
                         side.draw(&Circle::new((10, y + 7), 5, theme::category(c).filled()))
                             .map_err(Error::render)?;
-                        side.draw(&Text::new(
-                            theme::fit_text(&self.class_name(c), theme::TICK_SIZE, LEGEND_TEXT),
-                            (22, y),
-                            theme::text(theme::TICK_SIZE, theme::TEXT),
-                        ))
-                        .map_err(Error::render)?;
+                        crate::render::text::draw(
+                            &side,
+                            22,
+                            y + 7,
+                            crate::render::text::Label::new(
+                                &theme::fit_text(
+                                    &self.class_name(c),
+                                    theme::TICK_SIZE,
+                                    LEGEND_TEXT,
+                                ),
+                                theme::TICK_SIZE,
+                                theme::TEXT,
+                            )
+                            .anchor(HPos::Left, VPos::Center),
+                        );
                     }
                 }
                 Coloring::Values(_, map) => {

@@ -66,20 +66,10 @@ pub(crate) fn text(size: f64, color: RGBColor) -> TextStyle<'static> {
     FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal).color(&color)
 }
 
-/// The bold title style.
-pub(crate) fn title() -> TextStyle<'static> {
-    FontDesc::new(FontFamily::Name(FONT_FAMILY), TITLE_SIZE, FontStyle::Bold).color(&TEXT)
-}
-
-/// Pixel width and height of `s` in `style`, (0, 0) if the font cannot measure it.
+/// Pixel width and height of `s` at `size` (regular weight), rounded up.
 pub(crate) fn text_size(s: &str, size: f64) -> (u32, u32) {
-    // Layout may be computed before the first drawing registers the embedded font.
-    if crate::render::ensure_fonts().is_err() {
-        return (0, 0);
-    }
-    FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal)
-        .box_size(s)
-        .unwrap_or((0, 0))
+    let (w, h) = crate::render::text::measure(s, size, false);
+    (w.ceil() as u32, h.ceil() as u32)
 }
 
 /// Shortens `s` with an ellipsis so it fits in `max_width` pixels at `size`.
