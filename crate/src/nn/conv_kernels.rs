@@ -230,9 +230,14 @@ pub(crate) fn backward_weight<E: NnFloat>(
     use rayon::prelude::*;
     let (rows, cols, og) = (g.col_rows(), g.col_cols(), g.c_out_group());
     let in_group = g.c_in_group() * g.h * g.w;
-    let rows_per_tile = rows_per_tile(g);
+    // Tiles 4× the forward's: each tile reads and writes its thread's whole weight-gradient sum.
+    let threads = rayon::current_num_threads();
+    let mut rows_per_tile = (4 * rows_per_tile(g)).min(g.oh);
+    while rows_per_tile > 1 && g.batch * g.groups * g.oh.div_ceil(rows_per_tile) < threads {
+        rows_per_tile -= 1;
+    }
     let tiles = tiles(g, rows_per_tile);
-    let per_thread = tiles.len().div_ceil(rayon::current_num_threads());
+    let per_thread = tiles.len().div_ceil(threads);
     let total = tiles
         .par_chunks(per_thread)
         .map(|chunk| {

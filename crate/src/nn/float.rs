@@ -19,11 +19,19 @@ mod sealed {
             rhs: *const Self,
             rhs_strides: Strides,
         );
+
+        /// Reusable buffers for copies that live only during one op (see `tape::Scratch`).
+        fn scratch_pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>>;
     }
 
     macro_rules! faer_product {
         ($t:ty) => {
             impl Sealed for $t {
+                fn scratch_pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>> {
+                    static POOL: std::sync::Mutex<Vec<Vec<$t>>> = std::sync::Mutex::new(Vec::new());
+                    &POOL
+                }
+
                 unsafe fn product(
                     (m, k, n): (usize, usize, usize),
                     dst: *mut Self,

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::float::NnFloat;
 use super::pool_geometry::Windows;
-use super::tape::{contiguous, data_of, dims4, tensor_from, Tensor4};
+use super::tape::{contiguous, dims4, tensor_from, Scratch, Tensor4};
 use crate::Result;
 
 /// 2-D max pooling over `kernel`×`kernel` windows, like `torch.nn.functional.max_pool2d`
@@ -46,7 +46,7 @@ pub fn max_pool2d<E: NnFloat, T: Tape<E, Cpu>>(
         padding,
     )?;
     let (x, mut tape) = contiguous(x)?.split_tape();
-    let x_data = data_of(&x);
+    let x_data = Scratch::copy_of(&x);
     let plane = win.h * win.w;
     let out_plane = win.out_plane();
     let n_out = win.batch * win.channels * out_plane;
