@@ -2,7 +2,7 @@
 //! predictions.
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::{display_via_figure, theme, Figure, Plot};
 use crate::{Error, Result};
@@ -221,16 +221,15 @@ impl Plot for BarChart {
             let draw_err = Error::render;
             if let Some(title) = &self.title {
                 let text = theme::fit_text(title, theme::TITLE_SIZE, self.width - 2 * m);
-                let tw = theme::text_size(&text, theme::TITLE_SIZE).0 as i32;
-                area.draw(&Text::new(
-                    text,
-                    ((self.width as i32 - tw) / 2, m as i32),
-                    theme::title(),
-                ))
-                .map_err(draw_err)?;
+                crate::render::text::draw(
+                    area,
+                    self.width as i32 / 2,
+                    m as i32,
+                    crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
+                        .bold()
+                        .anchor(HPos::Center, VPos::Top),
+                );
             }
-            let tick_style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED)
-                .pos(Pos::new(HPos::Center, VPos::Top));
             for t in theme::nice_ticks(lo, hi, 5) {
                 let x = xpos(t);
                 area.draw(&PathElement::new(
@@ -238,12 +237,17 @@ impl Plot for BarChart {
                     theme::GRID.stroke_width(1),
                 ))
                 .map_err(draw_err)?;
-                area.draw(&Text::new(
-                    theme::tick_label(t),
-                    (x, bottom as i32 + 6),
-                    tick_style.clone(),
-                ))
-                .map_err(draw_err)?;
+                crate::render::text::draw(
+                    area,
+                    x,
+                    bottom as i32 + 6,
+                    crate::render::text::Label::new(
+                        &theme::tick_label(t),
+                        theme::TICK_SIZE,
+                        theme::TEXT_MUTED,
+                    )
+                    .anchor(HPos::Center, VPos::Top),
+                );
             }
             let zero = xpos(0.0);
             for (row, &i) in order.iter().enumerate() {
@@ -264,14 +268,13 @@ impl Plot for BarChart {
                 ))
                 .map_err(draw_err)?;
                 let label = theme::fit_text(&self.labels[i], theme::TICK_SIZE, label_w - 10);
-                let label_style = theme::text(theme::TICK_SIZE, theme::TEXT)
-                    .pos(Pos::new(HPos::Right, VPos::Center));
-                area.draw(&Text::new(
-                    label,
-                    (m as i32 + label_w as i32 - 6, y + BAR_PITCH as i32 / 2),
-                    label_style,
-                ))
-                .map_err(draw_err)?;
+                crate::render::text::draw(
+                    area,
+                    m as i32 + label_w as i32 - 6,
+                    y + BAR_PITCH as i32 / 2,
+                    crate::render::text::Label::new(&label, theme::TICK_SIZE, theme::TEXT)
+                        .anchor(HPos::Right, VPos::Center),
+                );
                 if self.show_values {
                     let text = theme::tick_label(v as f64);
                     let (anchor, tx) = if v >= 0.0 {
@@ -279,10 +282,17 @@ impl Plot for BarChart {
                     } else {
                         (HPos::Right, a - 5)
                     };
-                    let style = theme::text(theme::SMALL_SIZE, theme::TEXT_MUTED)
-                        .pos(Pos::new(anchor, VPos::Center));
-                    area.draw(&Text::new(text, (tx, y + BAR_PITCH as i32 / 2), style))
-                        .map_err(draw_err)?;
+                    crate::render::text::draw(
+                        area,
+                        tx,
+                        y + BAR_PITCH as i32 / 2,
+                        crate::render::text::Label::new(
+                            &text,
+                            theme::SMALL_SIZE,
+                            theme::TEXT_MUTED,
+                        )
+                        .anchor(anchor, VPos::Center),
+                    );
                 }
             }
             area.draw(&PathElement::new(
@@ -296,14 +306,13 @@ impl Plot for BarChart {
             ))
             .map_err(draw_err)?;
             if let Some(label) = &self.x_label {
-                let style = theme::text(theme::LABEL_SIZE, theme::TEXT)
-                    .pos(Pos::new(HPos::Center, VPos::Top));
-                area.draw(&Text::new(
-                    label.clone(),
-                    ((x_left + x_right) / 2, bottom as i32 + 26),
-                    style,
-                ))
-                .map_err(draw_err)?;
+                crate::render::text::draw(
+                    area,
+                    (x_left + x_right) / 2,
+                    bottom as i32 + 26,
+                    crate::render::text::Label::new(label, theme::LABEL_SIZE, theme::TEXT)
+                        .anchor(HPos::Center, VPos::Top),
+                );
             }
             Ok(())
         })

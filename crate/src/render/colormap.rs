@@ -6,6 +6,7 @@
 //! `matplotlib.colormaps["viridis"](t, bytes=True)[:3]` for every `t` in [0, 1].
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::colormap_data as data;
 use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
@@ -236,7 +237,6 @@ impl Colorbar {
         area.draw(&Rectangle::new(frame, theme::FRAME.stroke_width(1)))
             .map_err(Error::render)?;
         let ticks = theme::nice_ticks(self.min as f64, self.max as f64, 5);
-        let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED);
         for v in &ticks {
             let frac = if self.max > self.min {
                 (v - self.min as f64) / (self.max - self.min) as f64
@@ -251,18 +251,16 @@ impl Colorbar {
             ))
             .map_err(Error::render)?;
             let text = theme::tick_label(*v);
-            let th = theme::text_size(&text, theme::TICK_SIZE).1 as i32;
-            area.draw(&Text::new(text, (tx + 7, ty - th / 2), style.clone()))
-                .map_err(Error::render)?;
+            let label = crate::render::text::Label::new(&text, theme::TICK_SIZE, theme::TEXT_MUTED)
+                .anchor(HPos::Left, VPos::Center);
+            crate::render::text::draw(area, tx + 7, ty, label);
         }
         if let Some(label) = &self.label {
             let lx = x + w as i32 + theme::COLORBAR_LABELS as i32 + 2;
-            let style =
-                theme::text(theme::LABEL_SIZE, theme::TEXT).transform(FontTransform::Rotate270);
-            let lw = theme::text_size(label, theme::LABEL_SIZE).0 as i32;
-            let ly = y + (height as i32 + lw) / 2;
-            area.draw(&Text::new(label.clone(), (lx, ly), style))
-                .map_err(Error::render)?;
+            let text = crate::render::text::Label::new(label, theme::LABEL_SIZE, theme::TEXT)
+                .anchor(HPos::Center, VPos::Top)
+                .vertical();
+            crate::render::text::draw(area, lx, y + height as i32 / 2, text);
         }
         Ok(())
     }

@@ -11,8 +11,8 @@ use crate::{Error, Result};
 /// The family name every glassbox figure draws text with.
 pub const FONT_FAMILY: &str = "sans-serif";
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub(crate) static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Registers the embedded font with plotters once per process; every drawing entry point calls it.
 pub(crate) fn ensure_fonts() -> Result<()> {

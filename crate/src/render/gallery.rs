@@ -1,7 +1,7 @@
 //! [`Gallery`] and [`gallery!`](crate::gallery!): several titled figures composed into one, because
 //! evcxr keeps only the last image of a cell.
 
-use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::raster::blit;
 use crate::render::{display_via_figure, theme, Figure, Plot};
@@ -151,19 +151,14 @@ impl Plot for Gallery {
         Figure::draw(width, height, summary, |area| {
             if let Some(title) = &self.title {
                 let text = theme::fit_text(title, theme::TITLE_SIZE + 2.0, width - 2 * m);
-                let style = plotters::style::FontDesc::new(
-                    plotters::style::FontFamily::Name(crate::render::FONT_FAMILY),
-                    theme::TITLE_SIZE + 2.0,
-                    plotters::style::FontStyle::Bold,
-                )
-                .color(&theme::TEXT);
-                let tw = theme::text_size(&text, theme::TITLE_SIZE + 2.0).0;
-                area.draw(&Text::new(
-                    text,
-                    ((width as i32 - tw as i32) / 2, m as i32),
-                    style,
-                ))
-                .map_err(Error::render)?;
+                crate::render::text::draw(
+                    area,
+                    width as i32 / 2,
+                    m as i32,
+                    crate::render::text::Label::new(&text, theme::TITLE_SIZE + 2.0, theme::TEXT)
+                        .bold()
+                        .anchor(HPos::Center, VPos::Top),
+                );
             }
             let mut y = top;
             for (r, &rh) in row_h.iter().enumerate() {
@@ -175,16 +170,14 @@ impl Plot for Gallery {
                     let cap = caption(*t);
                     if let Some(t) = t {
                         let text = theme::fit_text(t, theme::LABEL_SIZE, cw);
-                        let tw = theme::text_size(&text, theme::LABEL_SIZE).0;
-                        let style = plotters::style::FontDesc::new(
-                            plotters::style::FontFamily::Name(crate::render::FONT_FAMILY),
-                            theme::LABEL_SIZE,
-                            plotters::style::FontStyle::Bold,
-                        )
-                        .color(&theme::TEXT);
-                        let tx = x as i32 + (cw as i32 - tw as i32) / 2;
-                        area.draw(&Text::new(text, (tx, y as i32 + 4), style))
-                            .map_err(Error::render)?;
+                        crate::render::text::draw(
+                            area,
+                            x as i32 + cw as i32 / 2,
+                            y as i32 + 4,
+                            crate::render::text::Label::new(&text, theme::LABEL_SIZE, theme::TEXT)
+                                .bold()
+                                .anchor(HPos::Center, VPos::Top),
+                        );
                     }
                     let fx = x + (cw - f.width()) / 2;
                     blit(

@@ -1,6 +1,6 @@
 //! [`ImageGrid`]: many pictures in rows and columns — feature maps, sample digits, heat maps.
 
-use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::raster::{blit, resize_nearest, to_byte};
 use crate::render::{display_via_figure, theme, Colorbar, Colormap, Figure, Picture, Plot};
@@ -242,10 +242,14 @@ impl Plot for ImageGrid {
         Figure::draw(width, height, summary, |area| {
             if let Some(title) = &self.title {
                 let text = theme::fit_text(title, theme::TITLE_SIZE, width - 2 * m);
-                let tw = theme::text_size(&text, theme::TITLE_SIZE).0;
-                let x = (width as i32 - tw as i32) / 2;
-                area.draw(&Text::new(text, (x, m as i32), theme::title()))
-                    .map_err(Error::render)?;
+                crate::render::text::draw(
+                    area,
+                    width as i32 / 2,
+                    m as i32,
+                    crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
+                        .bold()
+                        .anchor(HPos::Center, VPos::Top),
+                );
             }
             for (i, tile) in self.tiles.iter().enumerate() {
                 let (r, c) = ((i / columns) as u32, (i % columns) as u32);
@@ -253,14 +257,17 @@ impl Plot for ImageGrid {
                 let y = top + r * (cell_h + caption + gap);
                 if let Some(t) = self.titles.get(i).filter(|t| !t.is_empty()) {
                     let text = theme::fit_text(t, theme::SMALL_SIZE, cell_w);
-                    let tw = theme::text_size(&text, theme::SMALL_SIZE).0;
-                    let style = theme::text(theme::SMALL_SIZE, theme::TEXT_MUTED);
-                    area.draw(&Text::new(
-                        text,
-                        (x as i32 + (cell_w as i32 - tw as i32) / 2, y as i32),
-                        style,
-                    ))
-                    .map_err(Error::render)?;
+                    crate::render::text::draw(
+                        area,
+                        x as i32 + cell_w as i32 / 2,
+                        y as i32,
+                        crate::render::text::Label::new(
+                            &text,
+                            theme::SMALL_SIZE,
+                            theme::TEXT_MUTED,
+                        )
+                        .anchor(HPos::Center, VPos::Top),
+                    );
                 }
                 let th = ((tile.height() as f64 * factor).round() as usize).max(1);
                 let tw = ((tile.width() as f64 * factor).round() as usize).max(1);

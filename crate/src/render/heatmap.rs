@@ -1,6 +1,7 @@
 //! [`HeatMap`]: attribution maps drawn the way Captum's `visualize_image_attr` draws them.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::picture::{display_factor, DISPLAY_SIDE};
 use crate::render::raster::{blit, resize_bilinear};
@@ -399,10 +400,14 @@ impl Plot for HeatMap {
         Figure::draw(width, height, self.summary(&normalized), |area| {
             if let Some(title) = &self.title {
                 let text = theme::fit_text(title, theme::TITLE_SIZE, width - 2 * m);
-                let tw = theme::text_size(&text, theme::TITLE_SIZE).0;
-                let x = (width.saturating_sub(bar_w) as i32 - tw as i32).max(m as i32 * 2) / 2;
-                area.draw(&Text::new(text, (x, m as i32), theme::title()))
-                    .map_err(Error::render)?;
+                crate::render::text::draw(
+                    area,
+                    (m + pw / 2) as i32,
+                    m as i32,
+                    crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
+                        .bold()
+                        .anchor(HPos::Center, VPos::Top),
+                );
             }
             blit(area, m as i32, top as i32, pw, ph, picture.to_rgb8())?;
             // A hairline just outside the image, so white-ish displays keep their edges.
@@ -415,12 +420,6 @@ impl Plot for HeatMap {
             }
             if normalized.degenerate {
                 let note = "all-zero map: nothing to show";
-                let style = theme::text(theme::TICK_SIZE, theme::TEXT).pos(
-                    plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Center,
-                        plotters::style::text_anchor::VPos::Center,
-                    ),
-                );
                 let (cx, cy) = ((m + pw / 2) as i32, (top + ph / 2) as i32);
                 let (tw, th) = theme::text_size(note, theme::TICK_SIZE);
                 area.draw(&Rectangle::new(
@@ -431,8 +430,13 @@ impl Plot for HeatMap {
                     WHITE.mix(0.85).filled(),
                 ))
                 .map_err(Error::render)?;
-                area.draw(&Text::new(note, (cx, cy), style))
-                    .map_err(Error::render)?;
+                crate::render::text::draw(
+                    area,
+                    cx,
+                    cy,
+                    crate::render::text::Label::new(note, theme::TICK_SIZE, theme::TEXT)
+                        .anchor(HPos::Center, VPos::Center),
+                );
             }
             Ok(())
         })

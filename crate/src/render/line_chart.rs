@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::raster::stroke_polyline;
 use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
@@ -52,6 +52,7 @@ pub struct LineChart {
     x_label: Option<String>,
     y_label: Option<String>,
     log_y: bool,
+    y_limits: Option<(f64, f64)>,
     size: (u32, u32),
     error: Option<String>,
 }
@@ -71,6 +72,7 @@ impl LineChart {
             x_label: None,
             y_label: None,
             log_y: false,
+            y_limits: None,
             size: (640, 400),
             error: None,
         }
@@ -128,6 +130,13 @@ impl LineChart {
     /// A logarithmic y axis (every finite y must then be positive).
     pub fn log_y(mut self, log: bool) -> Self {
         self.log_y = log;
+        self
+    }
+
+    /// Fixes the y axis to [`low`, `high`] (e.g. 0..1 for accuracy) instead of fitting the data;
+    /// lines outside are clipped at the frame.
+    pub fn y_range(mut self, low: f64, high: f64) -> Self {
+        self.y_limits = Some((low, high));
         self
     }
 
@@ -190,7 +199,17 @@ impl LineChart {
             .x_label_area_size(if self.x_label.is_some() { 44 } else { 28 })
             .y_label_area_size(if self.y_label.is_some() { 70 } else { 54 });
         if let Some(title) = &self.title {
-            builder.caption(title, theme::title());
+            builder.margin_top(theme::MARGIN + theme::TITLE_HEIGHT);
+            let (width, _) = area.dim_in_pixel();
+            let text = theme::fit_text(
+                title,
+                theme::TITLE_SIZE,
+                width.saturating_sub(2 * theme::MARGIN),
+            );
+            let label = crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
+                .bold()
+                .anchor(HPos::Center, VPos::Top);
+            crate::render::text::draw(area, width as i32 / 2, theme::MARGIN as i32, label);
         }
         let mut chart = builder
             .build_cartesian_2d(x_range.clone(), y_range.clone())
@@ -230,8 +249,6 @@ impl LineChart {
         let (xs, ys) = chart.plotting_area().get_pixel_range();
         let clip = (xs.start, ys.start, xs.end - 1, ys.end - 1);
         if self.log_y {
-            let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED)
-                .pos(Pos::new(HPos::Right, VPos::Center));
             for v in log_ticks(10f64.powf(y_range.start), 10f64.powf(y_range.end)) {
                 let (_, py) = to_px(x_range.start, v.log10());
                 let py = py.round() as i32;
@@ -245,12 +262,17 @@ impl LineChart {
                     theme::AXIS.stroke_width(1),
                 ))
                 .map_err(Error::render)?;
-                area.draw(&Text::new(
-                    theme::tick_label(v),
-                    (xs.start - 8, py),
-                    style.clone(),
-                ))
-                .map_err(Error::render)?;
+                crate::render::text::draw(
+                    area,
+                    xs.start - 8,
+                    py,
+                    crate::render::text::Label::new(
+                        &theme::tick_label(v),
+                        theme::TICK_SIZE,
+                        theme::TEXT_MUTED,
+                    )
+                    .anchor(HPos::Right, VPos::Center),
+                );
             }
         }
         for (i, (name, points)) in self.series.iter().enumerate() {
@@ -360,7 +382,19 @@ impl Plot for LineChart {
             theme::format_value(y1)
         );
         let x_range: Range<f64> = if x1 > x0 { x0..x1 } else { x0 - 0.5..x1 + 0.5 };
-        let y_range = if self.log_y {
+        if let Some((lo, hi)) = self.y_limits {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) || (self.log_y && lo <= 0.0) {
+                return Err(Error::invalid(
+                    "y_range",
+                    format!(
+                        "[{lo}, {hi}] is not an increasing finite range (positive on a log axis)"
+                    ),
+                ));
+            }
+        }
+        let y_range = if let Some((lo, hi)) = self.y_limits {
+            self.transform_y(lo)..self.transform_y(hi)
+        } else if self.log_y {
             let (lo, hi) = (y0.log10(), y1.log10());
             if hi > lo {
                 let pad = (hi - lo) * 0.05;
@@ -409,6 +443,13 @@ mod tests {
             .figure()
             .unwrap_err();
         assert!(e.to_string().contains("log"), "{e}");
+        assert!(LineChart::new()
+            .series_indexed("a", &[1.0])
+            .y_range(1.0, 0.0)
+            .figure()
+            .is_err());
+        let log = LineChart::new().log_y(true).series_indexed("a", &[1.0]);
+        assert!(log.y_range(0.0, 1.0).figure().is_err());
         // All-NaN is no data.
         assert!(LineChart::new()
             .series_indexed("a", &[f32::NAN])

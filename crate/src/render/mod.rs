@@ -30,6 +30,7 @@ pub(crate) mod raster;
 mod scaling;
 mod scatter;
 mod table;
+pub(crate) mod text;
 pub(crate) mod theme;
 
 pub use bar_chart::BarChart;

@@ -66,16 +66,10 @@ pub(crate) fn text(size: f64, color: RGBColor) -> TextStyle<'static> {
     FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal).color(&color)
 }
 
-/// The bold title style.
-pub(crate) fn title() -> TextStyle<'static> {
-    FontDesc::new(FontFamily::Name(FONT_FAMILY), TITLE_SIZE, FontStyle::Bold).color(&TEXT)
-}
-
-/// Pixel width and height of `s` in `style`, (0, 0) if the font cannot measure it.
+/// Pixel width and height of `s` at `size` (regular weight), rounded up.
 pub(crate) fn text_size(s: &str, size: f64) -> (u32, u32) {
-    FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal)
-        .box_size(s)
-        .unwrap_or((0, 0))
+    let (w, h) = crate::render::text::measure(s, size, false);
+    (w.ceil() as u32, h.ceil() as u32)
 }
 
 /// Shortens `s` with an ellipsis so it fits in `max_width` pixels at `size`.
@@ -164,6 +158,13 @@ mod tests {
         assert_eq!(format_value(1234.4), "1234");
         assert_eq!(format_value(0.000123), "1.23e-4");
         assert_eq!(format_value(2.34567), "2.346");
+    }
+
+    #[test]
+    fn text_is_measured_even_before_any_drawing() {
+        // Run alone (`cargo test text_is_measured`), this is the process's first font use.
+        let (w, h) = text_size("digit 0", TICK_SIZE);
+        assert!(w > 30 && h > 5, "{w}×{h}");
     }
 
     #[test]
