@@ -44,7 +44,7 @@ pub struct MnistSplit {
     labels: Vec<usize>,
 }
 
-/// Decodes the MNIST digits embedded in the crate (about 30 ms; nothing is downloaded).
+/// Decodes the MNIST digits embedded in the crate (a fraction of a second; nothing is downloaded).
 ///
 /// # Errors
 /// [`crate::ErrorKind::Format`] if the embedded file is damaged (a broken build).

@@ -326,3 +326,29 @@ impl<D: Device<f32>> TensorCollection<f32, D> for MnistNet<f32, D> {
 impl<D: Device<f32>> BuildOnDevice<D, f32> for MnistNet<f32, D> {
     type Built = Self;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_a_pinned_layer_table() {
+        let table = MnistNet::new(0).to_string();
+        let expected = "\
+MnistNet (input 1×28×28, 23,946 parameters)
+  conv1    Conv2d 3×3, 1→16, pad 1 + ReLU         16×28×28          160
+  pool1    MaxPool 2×2                            16×14×14            0
+  conv2    Conv2d 3×3, 16→32, pad 1 + ReLU        32×14×14        4,640
+  pool2    MaxPool 2×2                              32×7×7            0
+  conv3    Conv2d 3×3, 32→64, pad 1 + ReLU          64×7×7       18,496
+  gap      GlobalAvgPool                            64×1×1            0
+  fc       Linear 64→10                             10×1×1          650
+";
+        assert_eq!(table, expected);
+        let params: usize = crate::models::named_tensors(&MnistNet::new(0))
+            .iter()
+            .map(|(_, s, _)| s.iter().product::<usize>())
+            .sum();
+        assert_eq!(params, 23_946);
+    }
+}

@@ -7,7 +7,9 @@
 //!
 //! **Tap points.** Each `convB_J` layer's output is taken *after its ReLU* (torchvision
 //! `features.N+1`), as in the Grad-CAM authors' code (conv5_3 → 14×14 at 224²); `poolB` after the
-//! max-pool, `fc6`/`fc7` after their ReLU, `fc8` is the logits.
+//! max-pool, `fc6`/`fc7` after their ReLU, `fc8` is the logits. torchvision module names work
+//! as layer names too: `"features.29"` (or `"features.28"`) is `conv5_3`, `"features.30"` is
+//! `pool5`, `"classifier.3"` / `"classifier.4"` is `fc7`.
 //!
 //! **Checkpoints.** Keys are torchvision's (`features.0.weight` … `classifier.6.bias`); timm's
 //! `vgg16.tv_in1k` names (`pre_logits.fc1.weight` stored as a 4096×512×7×7 conv, `pre_logits.fc2`,
@@ -170,7 +172,7 @@ macro_rules! vgg {
                 }
                 let all = steps(Self::BLOCKS);
                 all.iter()
-                    .position(|s| s.name() == layer)
+                    .position(|s| s.name() == layer || s.answers_to_key(layer))
                     .map(Some)
                     .ok_or_else(|| Error::unknown_layer(layer, all.iter().map(|s| s.name().to_string()).collect()))
             }

@@ -87,6 +87,25 @@ impl Step {
         }
     }
 
+    /// Whether torchvision key `key` names this step's output: `features.N` (the conv) or
+    /// `features.N+1` (its ReLU, the tap point) for convs, `features.N` for pools,
+    /// `classifier.N` / `classifier.N+1` for fully connected layers.
+    pub(crate) fn answers_to_key(&self, key: &str) -> bool {
+        let parse = |prefix: &str| {
+            key.strip_prefix(prefix)
+                .and_then(|n| n.parse::<usize>().ok())
+        };
+        match *self {
+            Step::Conv { index, .. } => {
+                parse("features.").is_some_and(|n| n == index || n == index + 1)
+            }
+            Step::Pool { index, .. } => parse("features.") == Some(index),
+            Step::AvgPool => false,
+            Step::Fc { index, name, .. } => parse("classifier.")
+                .is_some_and(|n| n == index || (name != "fc8" && n == index + 1)),
+        }
+    }
+
     /// Describes the step for [`crate::Explain::layers`] at a 224×224 input.
     pub(crate) fn info(&self) -> LayerInfo {
         let side = |block: usize, pooled: bool| 224 >> (block - 1 + usize::from(pooled));
