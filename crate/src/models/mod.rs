@@ -8,16 +8,21 @@
 mod checkpoint;
 mod explain;
 mod mnist_net;
+mod param;
 mod top_k;
 mod train;
 mod util;
+mod vgg;
+mod vgg_layers;
 mod weights;
 
 pub use checkpoint::{write_safetensors, Checkpoint};
 pub use explain::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad, INPUT};
 pub use mnist_net::MnistNet;
+pub use param::Param;
 pub use top_k::{top_k, Prediction, TopK};
 pub use train::{EpochSummary, Fit, TrainHistory, TrainStep};
+pub use vgg::{Vgg11, Vgg13, Vgg16, Vgg19, VggKeys};
 pub use weights::{
     load_safetensors, load_weights, named_tensors, save_safetensors, KeyAliases, LoadReport,
 };

@@ -30,17 +30,8 @@ fn input_row(g: &ConvGeometry, oy: usize, ky: usize) -> Option<usize> {
     (iy >= 0 && (iy as usize) < g.h).then_some(iy as usize)
 }
 
-/// Fills `col` (`[C_g·KH·KW, OH·OW]`) from the `C_g` channels `x` (`[C_g, H, W]`), one
-/// channel per rayon task.
-pub(crate) fn im2col<E: NnFloat>(g: &ConvGeometry, x: &[E], col: &mut [E]) {
-    let plane = g.h * g.w;
-    col.par_chunks_mut(g.kh * g.kw * g.col_cols())
-        .zip(x.par_chunks(plane))
-        .for_each(|(rows, channel)| unfold_channel(g, channel, rows, 0..g.oh));
-}
-
 /// Fills `col` (`[C_g·KH·KW, (oy1 − oy0)·OW]`) with the columns of output rows `oy0..oy1` only,
-/// on the calling thread (the tiled forward pass runs many of these in parallel).
+/// on the calling thread (the tiled kernels run many of these in parallel).
 pub(crate) fn im2col_rows<E: NnFloat>(
     g: &ConvGeometry,
     x: &[E],
@@ -124,7 +115,7 @@ mod tests {
         let g = ConvGeometry::new([1, 1, 2, 2], [1, 1, 2, 2], p).unwrap();
         let x = [1.0f64, 2.0, 3.0, 4.0];
         let mut col = vec![9.0; 4 * 4];
-        im2col(&g, &x, &mut col);
+        im2col_rows(&g, &x, &mut col, 0..g.oh);
         // Taps (0,0), (0,1), (1,0), (1,1); columns are output pixels (0,0), (0,1), (1,0), (1,1).
         #[rustfmt::skip]
         let expected = [
@@ -150,7 +141,7 @@ mod tests {
         let x: Vec<f64> = (0..70).map(|i| (i as f64 * 0.91).cos()).collect();
         let n = g.col_rows() * g.col_cols();
         let mut col = vec![0.0; n];
-        im2col(&g, &x, &mut col);
+        im2col_rows(&g, &x, &mut col, 0..g.oh);
         let c: Vec<f64> = (0..n).map(|i| (i as f64 * 0.13).sin()).collect();
         let mut back = vec![0.0; 70];
         col2im_add(&g, &c, &mut back);

@@ -38,7 +38,7 @@ enum Coloring {
 /// assert!(fig.summary().contains("300 points"));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Scatter {
     points: Vec<[f32; 2]>,
     coloring: Coloring,
@@ -185,6 +185,18 @@ impl Scatter {
         Ok(())
     }
 
+    /// Min and max of the colour values ((0, 0) without values).
+    fn value_range(&self) -> (f32, f32) {
+        match &self.coloring {
+            Coloring::Values(v, _) => v
+                .iter()
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
+                    (a.min(x), b.max(x))
+                }),
+            _ => (0.0, 0.0),
+        }
+    }
+
     fn classes(&self) -> usize {
         match &self.coloring {
             Coloring::Labels(l) => l.iter().max().map_or(0, |m| m + 1),
@@ -287,7 +299,7 @@ impl Plot for Scatter {
             let mut chart = builder
                 .build_cartesian_2d(padded(x0 as f64, x1 as f64), padded(y0 as f64, y1 as f64))
                 .map_err(Error::render)?;
-            let fmt = |v: &f64| theme::format_value(*v);
+            let fmt = |v: &f64| theme::tick_label(*v);
             let mut mesh = chart.configure_mesh();
             mesh.bold_line_style(theme::GRID)
                 .light_line_style(TRANSPARENT)
@@ -307,12 +319,14 @@ impl Plot for Scatter {
             mesh.draw().map_err(Error::render)?;
             // Points: stamped straight onto the root bitmap at their pixel positions.
             let to_pixel = |p: [f32; 2]| chart.backend_coord(&(p[0] as f64, p[1] as f64));
+            let (lo, hi) = self.value_range();
+            let span = if hi > lo { hi - lo } else { 1.0 };
             for (i, &p) in self.points.iter().enumerate() {
                 let color = match &self.coloring {
                     Coloring::Single => theme::category(0),
                     Coloring::Labels(l) => theme::category(l[i]),
                     Coloring::Values(v, map) => {
-                        let [r, g, b] = map.rgb(v[i]);
+                        let [r, g, b] = map.rgb((v[i] - lo) / span);
                         RGBColor(r, g, b)
                     }
                 };
@@ -367,9 +381,7 @@ impl Plot for Scatter {
                         .map_err(Error::render)?;
                     }
                 }
-                Coloring::Values(values, map) => {
-                    let lo = values.iter().copied().fold(f32::INFINITY, f32::min);
-                    let hi = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                Coloring::Values(_, map) => {
                     let top = theme::MARGIN as i32
                         + if self.title.is_some() {
                             theme::TITLE_HEIGHT as i32 + 8
@@ -392,6 +404,23 @@ impl Plot for Scatter {
 
 display_via_figure!(Scatter);
 
+impl std::fmt::Debug for Scatter {
+    /// A short summary (the points are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let coloring = match &self.coloring {
+            Coloring::Single => "one colour".to_string(),
+            Coloring::Labels(_) => format!("{} classes", self.classes()),
+            Coloring::Values(_, map) => format!("values in {map}"),
+        };
+        write!(
+            f,
+            "Scatter({} points, {coloring}, {} thumbnails)",
+            self.points.len(),
+            self.thumbnails.len()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +439,26 @@ mod tests {
             .is_err());
         assert!(Scatter::from_flat(&[1.0, 2.0, 3.0]).is_err());
         assert!(Scatter::new(&[[0.0, 1.0]]).opacity(0.0).figure().is_err());
+    }
+
+    #[test]
+    fn values_are_scaled_to_the_colormap() {
+        // Two far-apart points valued 10 and 20: the low one gets the map's low end.
+        let fig = Scatter::new(&[[0.0, 0.0], [1.0, 1.0]])
+            .values(&[10.0, 20.0], Colormap::Viridis)
+            .opacity(1.0)
+            .point_radius(4.0)
+            .figure()
+            .unwrap();
+        let count = |c: [u8; 3]| fig.rgb().chunks(3).filter(|p| *p == c).count();
+        assert!(
+            count(Colormap::Viridis.rgb(0.0)) > 20,
+            "low value drawn dark purple"
+        );
+        assert!(
+            count(Colormap::Viridis.rgb(1.0)) > 20,
+            "high value drawn yellow"
+        );
     }
 
     #[test]
