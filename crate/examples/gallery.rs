@@ -181,6 +181,7 @@ fn main() -> Result<()> {
         "Accuracy" => LineChart::new()
             .x_label("step")
             .y_label("accuracy")
+            .y_range(0.0, 1.0)
             .series("validation", &steps, &accuracy)
             .size(520, 340),
     ]

@@ -52,6 +52,7 @@ pub struct LineChart {
     x_label: Option<String>,
     y_label: Option<String>,
     log_y: bool,
+    y_limits: Option<(f64, f64)>,
     size: (u32, u32),
     error: Option<String>,
 }
@@ -71,6 +72,7 @@ impl LineChart {
             x_label: None,
             y_label: None,
             log_y: false,
+            y_limits: None,
             size: (640, 400),
             error: None,
         }
@@ -128,6 +130,13 @@ impl LineChart {
     /// A logarithmic y axis (every finite y must then be positive).
     pub fn log_y(mut self, log: bool) -> Self {
         self.log_y = log;
+        self
+    }
+
+    /// Fixes the y axis to [`low`, `high`] (e.g. 0..1 for accuracy) instead of fitting the data;
+    /// lines outside are clipped at the frame.
+    pub fn y_range(mut self, low: f64, high: f64) -> Self {
+        self.y_limits = Some((low, high));
         self
     }
 
@@ -360,7 +369,19 @@ impl Plot for LineChart {
             theme::format_value(y1)
         );
         let x_range: Range<f64> = if x1 > x0 { x0..x1 } else { x0 - 0.5..x1 + 0.5 };
-        let y_range = if self.log_y {
+        if let Some((lo, hi)) = self.y_limits {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) || (self.log_y && lo <= 0.0) {
+                return Err(Error::invalid(
+                    "y_range",
+                    format!(
+                        "[{lo}, {hi}] is not an increasing finite range (positive on a log axis)"
+                    ),
+                ));
+            }
+        }
+        let y_range = if let Some((lo, hi)) = self.y_limits {
+            self.transform_y(lo)..self.transform_y(hi)
+        } else if self.log_y {
             let (lo, hi) = (y0.log10(), y1.log10());
             if hi > lo {
                 let pad = (hi - lo) * 0.05;
@@ -409,6 +430,13 @@ mod tests {
             .figure()
             .unwrap_err();
         assert!(e.to_string().contains("log"), "{e}");
+        assert!(LineChart::new()
+            .series_indexed("a", &[1.0])
+            .y_range(1.0, 0.0)
+            .figure()
+            .is_err());
+        let log = LineChart::new().log_y(true).series_indexed("a", &[1.0]);
+        assert!(log.y_range(0.0, 1.0).figure().is_err());
         // All-NaN is no data.
         assert!(LineChart::new()
             .series_indexed("a", &[f32::NAN])

@@ -237,6 +237,11 @@ fn stamp(
     }
 }
 
+/// At most this many legend rows (the last says how many more classes there are).
+const LEGEND_ROWS: usize = 24;
+/// Longest legend text in pixels; longer class names are shortened with an ellipsis.
+const LEGEND_TEXT: u32 = 160;
+
 impl Plot for Scatter {
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] for no points, a colour list of the wrong length, a
@@ -260,11 +265,11 @@ impl Plot for Scatter {
         let classes = self.classes();
         let legend_w = match &self.coloring {
             Coloring::Labels(_) => {
-                let widest = (0..classes)
+                let widest = (0..classes.min(LEGEND_ROWS))
                     .map(|c| theme::text_size(&self.class_name(c), theme::TICK_SIZE).0)
                     .max()
                     .unwrap_or(0);
-                widest + 34
+                widest.min(LEGEND_TEXT) + 34
             }
             Coloring::Values(..) => theme::GAP + theme::COLORBAR_WIDTH + theme::COLORBAR_LABELS,
             Coloring::Single => 0,
@@ -369,12 +374,22 @@ impl Plot for Scatter {
                         } else {
                             8
                         };
-                    for c in 0..classes {
+                    let rows_fit =
+                        ((height as i32 - top - theme::MARGIN as i32) / 20).max(1) as usize;
+                    let shown = classes.min(LEGEND_ROWS).min(rows_fit);
+                    for c in 0..shown {
                         let y = top + c as i32 * 20;
+                        if c + 1 == shown && shown < classes {
+                            let more = format!("… {} more", classes - c);
+                            let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED);
+                            side.draw(&Text::new(more, (4, y), style))
+                                .map_err(Error::render)?;
+                            break;
+                        }
                         side.draw(&Circle::new((10, y + 7), 5, theme::category(c).filled()))
                             .map_err(Error::render)?;
                         side.draw(&Text::new(
-                            self.class_name(c),
+                            theme::fit_text(&self.class_name(c), theme::TICK_SIZE, LEGEND_TEXT),
                             (22, y),
                             theme::text(theme::TICK_SIZE, theme::TEXT),
                         ))
@@ -459,6 +474,22 @@ mod tests {
             count(Colormap::Viridis.rgb(1.0)) > 20,
             "high value drawn yellow"
         );
+    }
+
+    #[test]
+    fn many_classes_and_long_names_keep_the_legend_bounded() {
+        let points: Vec<[f32; 2]> = (0..300).map(|i| [i as f32, (i % 13) as f32]).collect();
+        let labels: Vec<usize> = (0..300).collect();
+        let names: Vec<String> = (0..300)
+            .map(|i| format!("a very long class name number {i}"))
+            .collect();
+        let fig = Scatter::new(&points)
+            .labels(&labels)
+            .class_names(names)
+            .figure()
+            .unwrap();
+        assert_eq!(fig.width(), 640, "the legend never widens the figure");
+        assert!(fig.summary().contains("300 classes"));
     }
 
     #[test]

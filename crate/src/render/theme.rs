@@ -73,6 +73,10 @@ pub(crate) fn title() -> TextStyle<'static> {
 
 /// Pixel width and height of `s` in `style`, (0, 0) if the font cannot measure it.
 pub(crate) fn text_size(s: &str, size: f64) -> (u32, u32) {
+    // Layout may be computed before the first drawing registers the embedded font.
+    if crate::render::ensure_fonts().is_err() {
+        return (0, 0);
+    }
     FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal)
         .box_size(s)
         .unwrap_or((0, 0))
@@ -164,6 +168,13 @@ mod tests {
         assert_eq!(format_value(1234.4), "1234");
         assert_eq!(format_value(0.000123), "1.23e-4");
         assert_eq!(format_value(2.34567), "2.346");
+    }
+
+    #[test]
+    fn text_is_measured_even_before_any_drawing() {
+        // Run alone (`cargo test text_is_measured`), this is the process's first font use.
+        let (w, h) = text_size("digit 0", TICK_SIZE);
+        assert!(w > 30 && h > 5, "{w}×{h}");
     }
 
     #[test]
