@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts evcxr_jupyter for the "Rust · glassbox" kernelspec (written by kernel/install.sh).
+#
+# - EVCXR_CONFIG_DIR=kernel/evcxr-config: `:opt 2` and `:cache` from init.evcxr.
+# - EVCXR_TMPDIR (evcxr's build folder): kept as given; otherwise the first free slot
+#   target/evcxr/kernel-N (N = 0..3), held with a lock for the kernel's lifetime, so a new kernel
+#   reuses what the previous one compiled (glassbox itself included) and two kernels never share a
+#   folder. With all slots busy, evcxr uses a fresh temporary folder (slower first cell).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+[ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
+export EVCXR_CONFIG_DIR="${EVCXR_CONFIG_DIR:-$here/evcxr-config}"
+
+if [ -z "${EVCXR_TMPDIR:-}" ] && command -v flock >/dev/null && mkdir -p "$root/target/evcxr" 2>/dev/null; then
+  for slot in 0 1 2 3; do
+    exec 9>"$root/target/evcxr/kernel-$slot.lock"
+    if flock -n 9; then
+      export EVCXR_TMPDIR="$root/target/evcxr/kernel-$slot"
+      break # fd 9 stays open (and locked) in evcxr_jupyter and its children
+    fi
+    exec 9>&-
+  done
+fi
+if [ -n "${EVCXR_TMPDIR:-}" ]; then
+  mkdir -p "$EVCXR_TMPDIR"
+  # Same dependency versions as the workspace (tested, and no registry lookup on a first compile).
+  [ -e "$EVCXR_TMPDIR/Cargo.lock" ] || cp "$root/Cargo.lock" "$EVCXR_TMPDIR/Cargo.lock" 2>/dev/null || true
+fi
+
+command -v evcxr_jupyter >/dev/null || {
+  echo "glassbox kernel: evcxr_jupyter is not installed; run kernel/install.sh" >&2
+  exit 1
+}
+exec evcxr_jupyter "$@"
