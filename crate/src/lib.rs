@@ -16,7 +16,7 @@ pub mod models;
 pub mod nn;
 pub mod project;
 pub mod render;
-mod rules;
+pub mod rules;
 pub mod testing;
 pub mod track;
 
@@ -64,6 +64,7 @@ pub use track::{
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        gallery, Colormap, Error, Explain, Figure, Gallery, Inspect, Plot, Result, Run,
+        gallery, Attribution, Colormap, Error, Explain, Figure, Gallery, GradCam, Inspect, Plot,
+        Result, Run, Saliency, Target,
     };
 }

@@ -717,3 +717,43 @@ mod vgg16 {
         assert!(line("Params size:", " 553.43 MB"), "{text}");
     }
 }
+
+/// The crate's own VGG16.
+mod real_vgg16 {
+    use super::*;
+    use glassbox::Vgg16;
+
+    #[test]
+    fn declared_counts_equal_the_weights_and_138_357_544() {
+        let net = Vgg16::new(0);
+        let declared: usize = net.layers().iter().map(|l| l.params).sum();
+        assert_eq!(declared, 138_357_544);
+        assert_eq!(net.num_params(), 138_357_544);
+        let diagram = net.diagram();
+        let fig = diagram.figure().unwrap();
+        assert!(
+            fig.summary().contains("138,357,544 params"),
+            "{}",
+            fig.summary()
+        );
+        assert!(
+            fig.width() > 2 * fig.height(),
+            "blocks flow left to right: {fig:?}"
+        );
+        if std::env::var_os("GLASSBOX_SAVE").is_some() {
+            fig.save("/tmp/glassbox-vgg16-diagram.png").unwrap();
+        }
+    }
+
+    #[test]
+    #[ignore = "slow: one VGG16 forward per layer at 224² (minutes on 2 busy cores); run with --ignored"]
+    fn summary_shapes_equal_the_forward_pass() {
+        let s = Vgg16::new(0).summary();
+        s.check().unwrap();
+        assert_eq!(s.total_params(), 138_357_544);
+        assert_eq!(
+            s.rows.iter().find(|r| r.name == "pool5").unwrap().shape,
+            Ok([512, 7, 7])
+        );
+    }
+}

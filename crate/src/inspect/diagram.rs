@@ -214,12 +214,12 @@ impl NetworkDiagram {
         let kind = layer.kind.to_lowercase();
         let fill = if kind.contains("conv") {
             RGBColor(198, 219, 239)
-        } else if kind.contains("relu") || kind.contains("sigmoid") || kind.contains("tanh") {
-            RGBColor(229, 245, 224)
         } else if kind.contains("pool") {
             RGBColor(253, 208, 162)
         } else if kind.contains("linear") || kind.starts_with("fc") {
             RGBColor(218, 218, 235)
+        } else if kind.contains("relu") || kind.contains("sigmoid") || kind.contains("tanh") {
+            RGBColor(229, 245, 224)
         } else {
             RGBColor(236, 236, 236)
         };

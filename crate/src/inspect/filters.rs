@@ -3,7 +3,9 @@
 //! The weights are read through the model's forward pass, so any [`Explain`] model works:
 //! the first conv layer is linear in the input, `y[k, i, j] = b[k] + Σ w[k, c, u, v] ·
 //! x[c, i·s + u − p, j·s + v − p]`, so the gradient of one output `y[k, i₀, j₀]` with respect to
-//! the input is filter `k` itself, placed at that output's receptive field.
+//! the input is filter `k` itself, placed at that output's receptive field. A ReLU fused into the
+//! layer only gates that gradient (1 where the pre-activation is positive), so it is taken at
+//! random inputs `±x` until it is non-zero.
 
 use dfdx::prelude::*;
 

@@ -18,6 +18,21 @@ use crate::models::{Activation, Explain};
 use crate::Result;
 
 /// Inspection for every [`Explain`] model: `use glassbox::Inspect;` (it is in the prelude).
+///
+/// # Example
+/// ```
+/// use glassbox::{Inspect, MnistNet, Plot};
+/// let net = MnistNet::new(0);
+/// let summary = net.summary();
+/// summary.check()?; // every measured shape equals the declared one
+/// assert_eq!(summary.total_params(), 23_946);
+/// assert!(net.diagram().figure()?.width() > 400);
+/// let digit = glassbox::data::mnist()?.test.image(0);
+/// let maps = net.feature_maps(&digit, "conv1")?.top_k(4);
+/// assert_eq!(maps.shown_channels().len(), 4);
+/// assert_eq!(net.filters("conv1")?.shape(), [16, 1, 3, 3]);
+/// # Ok::<(), glassbox::Error>(())
+/// ```
 pub trait Inspect: Explain + Sized {
     /// The layer table with measured output shapes, parameter counts and memory: see [`Summary`].
     fn summary(&self) -> Summary {

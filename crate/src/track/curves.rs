@@ -211,6 +211,17 @@ impl Plot for Curves<'_> {
 
 display_via_figure!(Curves<'_>);
 
+impl std::fmt::Debug for Curves<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let runs: Vec<&str> = self.runs.iter().map(|r| r.name()).collect();
+        f.debug_struct("Curves")
+            .field("runs", &runs)
+            .field("tags", &self.tags)
+            .field("smoothing", &self.smoothing)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,16 +238,5 @@ mod tests {
             "{e}"
         );
         assert!(run.curves().smoothing(1.5).figure().is_err());
-    }
-}
-
-impl std::fmt::Debug for Curves<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let runs: Vec<&str> = self.runs.iter().map(|r| r.name()).collect();
-        f.debug_struct("Curves")
-            .field("runs", &runs)
-            .field("tags", &self.tags)
-            .field("smoothing", &self.smoothing)
-            .finish()
     }
 }
