@@ -414,7 +414,6 @@ pub fn random_input(shape: [usize; 4], seed: u64) -> Activation {
 
 /// The values of a tensor, row-major (a convenience for tests).
 pub fn values(t: &Activation) -> Vec<f32> {
-    let _ = dims(t);
     t.as_vec()
 }
 

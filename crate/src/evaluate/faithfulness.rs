@@ -121,7 +121,6 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
                 )?);
             }
         }
-        let _ = dims(input);
         Ok(FaithfulnessCurves {
             method: attribution.method().to_string(),
             per_step,
