@@ -12,7 +12,7 @@
 use dfdx::prelude::*;
 use rand::{Rng, SeedableRng};
 
-use crate::attribution::pipeline::{check_layer, dims, tensor};
+use crate::attribution::pipeline::{check_layer, tensor};
 use crate::models::INPUT;
 use crate::{Activation, Error, Explain, GapHead, LayerInfo, Logits, ReluGrad, Result};
 
