@@ -377,6 +377,16 @@ fn batches_equal_single_images() {
             Box::new(|x| Occlusion::new(&net).explain(x, Target::Predicted).unwrap()),
         ),
         (
+            "smoothgrad",
+            Box::new(|x| {
+                SmoothGrad::new(&net)
+                    .samples(6)
+                    .batch_size(4)
+                    .explain(x, Target::Predicted)
+                    .unwrap()
+            }),
+        ),
+        (
             "score-cam",
             Box::new(|x| {
                 ScoreCam::new(&net, "relu2")
