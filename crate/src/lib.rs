@@ -44,5 +44,8 @@ pub use render::{
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
-    pub use crate::{gallery, Colormap, Error, Explain, Figure, Gallery, Plot, Result};
+    pub use crate::{
+        gallery, Attribution, Colormap, Error, Explain, Figure, Gallery, GradCam, Plot, Result,
+        Saliency, Target,
+    };
 }
