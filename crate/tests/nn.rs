@@ -127,6 +127,9 @@ fn conv2d_gradients_match_finite_differences() {
     check_conv([2, 3, 4, 5], [5, 3, 1, 1], p(), true);
     check_conv([1, 2, 5, 6], [3, 2, 5, 4], p(), true);
     check_conv([1, 2, 3, 3], [2, 2, 3, 3], p().padding(2).stride(3), true);
+    // Few input channels (like RGB): the input gradient takes the gemm + col2im path.
+    check_conv([2, 1, 6, 5], [5, 1, 3, 3], p().padding(1), true);
+    check_conv([1, 1, 4, 3], [6, 1, 1, 1], p(), true);
 }
 
 /// Checks the input gradient of a one-input op against finite differences.
@@ -226,6 +229,16 @@ fn max_pool_gives_ties_to_the_first_maximum_like_pytorch() {
         .sum()
         .backward();
     assert_eq!(g.get(&x).as_vec(), vec![1.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
+    // The 2×2 / stride 2 fast path follows the same rule (torch: [[1, 0, 1, 0], [0, 0, 0, 0]]).
+    let x: Tensor<Dyn4, f32, Cpu> = dev.ones_like(&(1, 1, 2, 4));
+    let g = max_pool2d(x.leaky_trace(), 2, 2, 0)
+        .unwrap()
+        .sum()
+        .backward();
+    assert_eq!(
+        g.get(&x).as_vec(),
+        vec![1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    );
 }
 
 #[test]

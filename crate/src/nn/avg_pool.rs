@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use super::float::NnFloat;
 use super::pool_geometry::Windows;
-use super::tape::{contiguous, data_of, device_error, dims4, tensor_from, Tensor4};
+use super::tape::{contiguous, device_error, dims4, tensor_from, Scratch, Tensor4};
 use crate::Result;
 
 /// 2-D average pooling over `kernel`×`kernel` windows, like `torch.nn.functional.avg_pool2d`
@@ -101,7 +101,7 @@ fn average<E: NnFloat, T: Tape<E, Cpu>>(
     divisor: Option<usize>,
 ) -> Result<Tensor4<E, T>> {
     let (x, mut tape) = contiguous(x)?.split_tape();
-    let x_data = data_of(&x);
+    let x_data = Scratch::copy_of(&x);
     let (plane, out_plane) = (win.h * win.w, win.out_plane());
     let ow = win.cols.len();
     let scale = move |(r0, r1): (usize, usize), (c0, c1): (usize, usize)| {

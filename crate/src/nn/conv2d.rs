@@ -5,7 +5,7 @@ use dfdx::prelude::{Cpu, HasShape, PutTape, Shape, SplitTape, Tape, Tensor};
 use super::conv_kernels;
 use super::float::NnFloat;
 use super::params::{Conv2dParams, ConvGeometry};
-use super::tape::{contiguous, data_of, dims4, param_data, tensor_from, Tensor4};
+use super::tape::{contiguous, dims4, param_data, tensor_from, Scratch, Tensor4};
 use super::weight_grads::weight_grads_enabled;
 use crate::{Error, Result};
 
@@ -16,10 +16,11 @@ use crate::{Error, Result};
 /// x[b, g·C_g + c, i·s_h + ky·d_h − p_h, j·s_w + kx·d_w − p_w]` where `g` is the group of `o`,
 /// and pixels outside the image are zero.
 ///
-/// Runs as im2col + `gemm` (multi-threaded), backward as `gemm` + col2im. Gradients for the
+/// Runs as tiled im2col + matrix products spread over rayon's threads; the input gradient is
+/// the same kernel on the flipped weights (stride 1) or a product + col2im. Gradients for the
 /// weight and bias are written to the `Gradients` under their tensors' ids, as for dfdx's own
 /// layers; wrap the forward pass in [`crate::without_weight_grads`] to skip them when only the
-/// input gradient is wanted.
+/// input gradient is wanted (about a third less backward work).
 ///
 /// # Shapes
 /// `x`: `[B, C, H, W]`; `weight`: `[O, C / groups, KH, KW]`; `bias`: `[O]`;
@@ -65,18 +66,18 @@ where
         }
     }
     let (x, mut tape) = contiguous(x)?.split_tape();
-    let x_data = data_of(&x);
+    let x_data = Scratch::copy_of(&x);
     let w_data = param_data(weight)?;
     let b_data = bias.map(param_data).transpose()?;
     let mut y = vec![E::ZERO; g.out_shape().iter().product()];
-    conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y);
+    conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y, false);
     let [b, o, oh, ow] = g.out_shape();
     let y = tensor_from(x.device(), y, (b, o, oh, ow))?;
     if T::OWNS_TAPE {
         let (x_ghost, y_ghost) = (x.ghost(), y.ghost());
         let w_ghost = weight.ghost();
         let b_ghost = bias.map(|b| b.ghost());
-        let x_kept = weight_grads_enabled().then_some(x_data);
+        let x_kept = weight_grads_enabled().then(|| x_data.into_vec());
         tape.add_backward_op(move |grads| {
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
             conv_kernels::backward_input(&g, &w_data, &gy, grads.get_or_alloc_mut(&x_ghost)?);

@@ -30,38 +30,50 @@ fn input_row(g: &ConvGeometry, oy: usize, ky: usize) -> Option<usize> {
     (iy >= 0 && (iy as usize) < g.h).then_some(iy as usize)
 }
 
-/// Fills `col` (`[C_g·KH·KW, OH·OW]`) from the `C_g` channels `x` (`[C_g, H, W]`).
-pub(crate) fn im2col<E: NnFloat>(g: &ConvGeometry, x: &[E], col: &mut [E]) {
-    let plane = g.h * g.w;
-    let taps = g.kh * g.kw;
-    let cols = g.col_cols();
-    col.par_chunks_mut(taps * cols)
-        .zip(x.par_chunks(plane))
-        .for_each(|(rows, channel)| {
-            for (tap, row) in rows.chunks_mut(cols).enumerate() {
-                let (ky, kx) = (tap / g.kw, tap % g.kw);
-                let offset = (kx * g.dilation.1) as isize - g.padding.1 as isize;
-                let (lo, hi) = valid_range(offset, g.stride.1, g.w, g.ow);
-                for (oy, out) in row.chunks_mut(g.ow).enumerate() {
-                    let Some(iy) = input_row(g, oy, ky) else {
-                        out.fill(E::ZERO);
-                        continue;
-                    };
-                    let src = &channel[iy * g.w..(iy + 1) * g.w];
-                    out[..lo].fill(E::ZERO);
-                    out[hi..].fill(E::ZERO);
-                    let start = (lo * g.stride.1) as isize + offset;
-                    if g.stride.1 == 1 {
-                        let start = start as usize;
-                        out[lo..hi].copy_from_slice(&src[start..start + hi - lo]);
-                    } else {
-                        for (i, o) in out[lo..hi].iter_mut().enumerate() {
-                            *o = src[start as usize + i * g.stride.1];
-                        }
-                    }
+/// Fills `col` (`[C_g·KH·KW, (oy1 − oy0)·OW]`) with the columns of output rows `oy0..oy1` only,
+/// on the calling thread (the tiled kernels run many of these in parallel).
+pub(crate) fn im2col_rows<E: NnFloat>(
+    g: &ConvGeometry,
+    x: &[E],
+    col: &mut [E],
+    out_rows: std::ops::Range<usize>,
+) {
+    let per_channel = g.kh * g.kw * out_rows.len() * g.ow;
+    for (rows, channel) in col.chunks_mut(per_channel).zip(x.chunks(g.h * g.w)) {
+        unfold_channel(g, channel, rows, out_rows.clone());
+    }
+}
+
+/// The `KH·KW` rows of one input channel, for output rows `out_rows`.
+fn unfold_channel<E: NnFloat>(
+    g: &ConvGeometry,
+    channel: &[E],
+    rows: &mut [E],
+    out_rows: std::ops::Range<usize>,
+) {
+    let cols = out_rows.len() * g.ow;
+    for (tap, row) in rows.chunks_mut(cols).enumerate() {
+        let (ky, kx) = (tap / g.kw, tap % g.kw);
+        let offset = (kx * g.dilation.1) as isize - g.padding.1 as isize;
+        let (lo, hi) = valid_range(offset, g.stride.1, g.w, g.ow);
+        for (oy, out) in out_rows.clone().zip(row.chunks_mut(g.ow)) {
+            let Some(iy) = input_row(g, oy, ky) else {
+                out.fill(E::ZERO);
+                continue;
+            };
+            let src = &channel[iy * g.w..(iy + 1) * g.w];
+            out[..lo].fill(E::ZERO);
+            out[hi..].fill(E::ZERO);
+            let start = ((lo * g.stride.1) as isize + offset) as usize;
+            if g.stride.1 == 1 {
+                out[lo..hi].copy_from_slice(&src[start..start + hi - lo]);
+            } else {
+                for (i, o) in out[lo..hi].iter_mut().enumerate() {
+                    *o = src[start + i * g.stride.1];
                 }
             }
-        });
+        }
+    }
 }
 
 /// Adds the columns `col` (`[C_g·KH·KW, OH·OW]`) back onto their pixels of `grad_x` (`[C_g, H, W]`).
@@ -103,7 +115,7 @@ mod tests {
         let g = ConvGeometry::new([1, 1, 2, 2], [1, 1, 2, 2], p).unwrap();
         let x = [1.0f64, 2.0, 3.0, 4.0];
         let mut col = vec![9.0; 4 * 4];
-        im2col(&g, &x, &mut col);
+        im2col_rows(&g, &x, &mut col, 0..g.oh);
         // Taps (0,0), (0,1), (1,0), (1,1); columns are output pixels (0,0), (0,1), (1,0), (1,1).
         #[rustfmt::skip]
         let expected = [
@@ -129,7 +141,7 @@ mod tests {
         let x: Vec<f64> = (0..70).map(|i| (i as f64 * 0.91).cos()).collect();
         let n = g.col_rows() * g.col_cols();
         let mut col = vec![0.0; n];
-        im2col(&g, &x, &mut col);
+        im2col_rows(&g, &x, &mut col, 0..g.oh);
         let c: Vec<f64> = (0..n).map(|i| (i as f64 * 0.13).sin()).collect();
         let mut back = vec![0.0; 70];
         col2im_add(&g, &c, &mut back);

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::float::NnFloat;
 use super::pool_geometry::Windows;
-use super::tape::{contiguous, data_of, dims4, tensor_from, Tensor4};
+use super::tape::{contiguous, dims4, tensor_from, Scratch, Tensor4};
 use crate::Result;
 
 /// 2-D max pooling over `kernel`×`kernel` windows, like `torch.nn.functional.max_pool2d`
@@ -46,30 +46,38 @@ pub fn max_pool2d<E: NnFloat, T: Tape<E, Cpu>>(
         padding,
     )?;
     let (x, mut tape) = contiguous(x)?.split_tape();
-    let x_data = data_of(&x);
+    let x_data = Scratch::copy_of(&x);
     let plane = win.h * win.w;
     let out_plane = win.out_plane();
     let n_out = win.batch * win.channels * out_plane;
-    let (mut y, mut arg) = (vec![E::ZERO; n_out], vec![0u32; n_out]);
-    y.par_chunks_mut(out_plane)
-        .zip(arg.par_chunks_mut(out_plane))
-        .zip(x_data.par_chunks(plane))
-        .for_each(|((y, arg), x)| {
-            for (i, &(r0, r1)) in win.rows.iter().enumerate() {
-                for (j, &(c0, c1)) in win.cols.iter().enumerate() {
-                    let (mut best, mut at) = (E::NEG_INFINITY, r0 * win.w + c0);
-                    for r in r0..r1 {
-                        for (c, &v) in x[r * win.w + c0..r * win.w + c1].iter().enumerate() {
-                            if v > best || v.is_nan_value() {
-                                (best, at) = (v, r * win.w + c0 + c);
-                            }
-                        }
-                    }
-                    y[i * win.cols.len() + j] = best;
-                    arg[i * win.cols.len() + j] = at as u32;
+    let mut y = vec![E::ZERO; n_out];
+    // Argmax indices (within the plane) are only needed for a backward pass.
+    let mut arg = vec![0u32; if T::OWNS_TAPE { n_out } else { 0 }];
+    let pair = kernel == 2 && stride == 2 && padding == 0;
+    let pool_plane = |x: &[E], y: &mut [E], mut arg: Option<&mut [u32]>| {
+        let ow = win.cols.len();
+        for (i, &(r0, r1)) in win.rows.iter().enumerate() {
+            for (j, &(c0, c1)) in win.cols.iter().enumerate() {
+                let (best, at) = if pair {
+                    first_max_of_pair(x, r0 * win.w + c0, win.w)
+                } else {
+                    first_max(x, win.w, (r0, r1), (c0, c1))
+                };
+                y[i * ow + j] = best;
+                if let Some(arg) = arg.as_deref_mut() {
+                    arg[i * ow + j] = at as u32;
                 }
             }
-        });
+        }
+    };
+    let planes = y.par_chunks_mut(out_plane).zip(x_data.par_chunks(plane));
+    if T::OWNS_TAPE {
+        planes
+            .zip(arg.par_chunks_mut(out_plane))
+            .for_each(|((y, x), arg)| pool_plane(x, y, Some(arg)));
+    } else {
+        planes.for_each(|(y, x)| pool_plane(x, y, None));
+    }
     let [b, c, oh, ow] = win.out_shape();
     let y = tensor_from(x.device(), y, (b, c, oh, ow))?;
     if T::OWNS_TAPE {
@@ -89,4 +97,34 @@ pub fn max_pool2d<E: NnFloat, T: Tape<E, Cpu>>(
         });
     }
     Ok(y.put_tape(tape))
+}
+
+/// The first maximum of the window (PyTorch's rule: a later value wins only if strictly larger,
+/// or NaN) and its index in the plane.
+fn first_max<E: NnFloat>(
+    x: &[E],
+    w: usize,
+    (r0, r1): (usize, usize),
+    (c0, c1): (usize, usize),
+) -> (E, usize) {
+    let (mut best, mut at) = (E::NEG_INFINITY, r0 * w + c0);
+    for r in r0..r1 {
+        for (c, &v) in x[r * w + c0..r * w + c1].iter().enumerate() {
+            if v > best || v.is_nan_value() {
+                (best, at) = (v, r * w + c0 + c);
+            }
+        }
+    }
+    (best, at)
+}
+
+/// [`first_max`] for the 2×2 window whose top-left element is `x[at]` (VGG's pooling).
+fn first_max_of_pair<E: NnFloat>(x: &[E], at: usize, w: usize) -> (E, usize) {
+    let mut best = (x[at], at);
+    for i in [at + 1, at + w, at + w + 1] {
+        if x[i] > best.0 || x[i].is_nan_value() {
+            best = (x[i], i);
+        }
+    }
+    best
 }

@@ -6,7 +6,8 @@
 //!
 //! # Ops (on `[B, C, H, W]` tensors with run-time sizes, `f32` or `f64`, CPU)
 //! - [`conv2d`](crate::conv2d): stride, padding, dilation, groups, bias; gradients for input,
-//!   weight and bias. Forward is im2col + `gemm`, backward `gemm` + col2im.
+//!   weight and bias. Tiled im2col + matrix products (faer's, AVX-512 where the CPU has it)
+//!   spread over rayon's threads; see `benches/conv.rs` and `benches/peers/conv_vs_torch.py`.
 //! - [`max_pool2d`](crate::max_pool2d), [`avg_pool2d`](crate::avg_pool2d),
 //!   [`adaptive_avg_pool2d`](crate::adaptive_avg_pool2d), [`global_avg_pool`](crate::global_avg_pool).
 //! - [`flatten`](crate::flatten), [`relu`](crate::relu) (standard or guided backward).

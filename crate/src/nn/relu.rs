@@ -3,7 +3,7 @@
 use dfdx::prelude::{Cpu, HasShape, PutTape, SplitTape, Tape};
 
 use super::float::NnFloat;
-use super::tape::{contiguous, data_of, tensor_from, Tensor4};
+use super::tape::{contiguous, data_of, device_error, tensor_from, Tensor4};
 use crate::{ReluGrad, Result};
 
 /// `max(x, 0)`, with the backward rule chosen by `mode`.
@@ -33,6 +33,10 @@ pub fn relu<E: NnFloat, T: Tape<E, Cpu>>(
     x: Tensor4<E, T>,
     mode: ReluGrad,
 ) -> Result<Tensor4<E, T>> {
+    if mode == ReluGrad::Standard {
+        // dfdx's own op: it reuses dfdx's buffer cache and works in place when it can.
+        return x.try_relu().map_err(device_error);
+    }
     let (x, mut tape) = contiguous(x)?.split_tape();
     let mut data = data_of(&x);
     let positive: Vec<bool> = data.iter().map(|&v| v > E::ZERO).collect();
@@ -48,7 +52,7 @@ pub fn relu<E: NnFloat, T: Tape<E, Cpu>>(
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
             let gx = grads.get_or_alloc_mut(&x_ghost)?;
             for ((gx, &g), &p) in gx.iter_mut().zip(&gy).zip(&positive) {
-                if p && (mode == ReluGrad::Standard || g > E::ZERO) {
+                if p && g > E::ZERO {
                     *gx += g;
                 }
             }

@@ -108,6 +108,12 @@ impl<
 {
     /// The stride, padding, dilation and groups of this layer.
     pub fn params(&self) -> Conv2dParams {
+        const {
+            assert!(
+                G > 0 && O.is_multiple_of(G),
+                "Conv2d: groups G must divide the output channels O"
+            )
+        };
         Conv2dParams::default()
             .stride(S)
             .padding(P)
