@@ -7,6 +7,7 @@ use glassbox::{
     Scatter, Sign, Table, TileScaling,
 };
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 
@@ -14,8 +15,11 @@ use rand_distr::{Distribution, Normal};
 fn digit(d: usize) -> Result<Picture> {
     let fig = Figure::draw(28, 28, "digit", |area| {
         area.fill(&BLACK).map_err(glassbox::Error::render)?;
-        let style = ("sans-serif", 26).into_font().color(&WHITE);
-        area.draw(&Text::new(d.to_string(), (6, 1), style))
+        let style = ("sans-serif", 22)
+            .into_font()
+            .color(&WHITE)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        area.draw(&Text::new(d.to_string(), (14, 14), style))
             .map_err(glassbox::Error::render)
     })?;
     let gray = fig.rgb().chunks(3).map(|p| p[0] as f32 / 255.0).collect();
@@ -177,6 +181,7 @@ fn main() -> Result<()> {
         "Accuracy" => LineChart::new()
             .x_label("step")
             .y_label("accuracy")
+            .y_range(0.0, 1.0)
             .series("validation", &steps, &accuracy)
             .size(520, 340),
     ]
@@ -197,6 +202,19 @@ fn main() -> Result<()> {
         scatter = scatter.thumbnail(i, picture.clone());
     }
     scatter.figure()?.save(out.join("scatter.png"))?;
+
+    // 7b. Continuous colours: distance from the origin, with a colorbar.
+    let (few, _) = clusters(4_000, 10, 5);
+    let radius: Vec<f32> = few
+        .iter()
+        .map(|p| (p[0] * p[0] + p[1] * p[1]).sqrt())
+        .collect();
+    Scatter::new(&few)
+        .values(&radius, Colormap::Plasma)
+        .title("Continuous colour: distance from the origin")
+        .size(640, 520)
+        .figure()?
+        .save(out.join("scatter_values.png"))?;
 
     // 8. Bars: signed per-feature attributions and top-k predictions.
     let features = [

@@ -239,7 +239,7 @@ impl Plot for BarChart {
                 ))
                 .map_err(draw_err)?;
                 area.draw(&Text::new(
-                    theme::format_value(t),
+                    theme::tick_label(t),
                     (x, bottom as i32 + 6),
                     tick_style.clone(),
                 ))
@@ -273,7 +273,7 @@ impl Plot for BarChart {
                 ))
                 .map_err(draw_err)?;
                 if self.show_values {
-                    let text = theme::format_value(v as f64);
+                    let text = theme::tick_label(v as f64);
                     let (anchor, tx) = if v >= 0.0 {
                         (HPos::Left, b + 5)
                     } else {

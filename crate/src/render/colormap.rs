@@ -8,7 +8,7 @@
 use plotters::prelude::*;
 
 use crate::render::colormap_data as data;
-use crate::render::{theme, Canvas, Figure};
+use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
 use crate::{Error, Result};
 
 /// A colormap matching matplotlib's of the same name.
@@ -199,25 +199,6 @@ impl Colorbar {
         theme::COLORBAR_WIDTH + theme::COLORBAR_LABELS + if self.label.is_some() { 18 } else { 0 }
     }
 
-    /// Renders the colorbar alone.
-    ///
-    /// # Errors
-    /// [`crate::ErrorKind::InvalidArgument`] when `min`/`max` are not finite or `min > max`.
-    pub fn figure(&self) -> Result<Figure> {
-        let (w, h) = (
-            self.width() + 2 * theme::MARGIN,
-            self.height + 2 * theme::MARGIN,
-        );
-        Figure::draw(w, h, self.summary(), |area| {
-            self.draw_at(
-                area,
-                theme::MARGIN as i32,
-                theme::MARGIN as i32,
-                self.height,
-            )
-        })
-    }
-
     fn summary(&self) -> String {
         format!(
             "colorbar {} from {} to {}",
@@ -254,13 +235,7 @@ impl Colorbar {
         let frame = [(x - 1, y - 1), (x + w as i32, y + height as i32)];
         area.draw(&Rectangle::new(frame, theme::FRAME.stroke_width(1)))
             .map_err(Error::render)?;
-        let ticks = if self.min == self.max {
-            vec![self.min as f64]
-        } else {
-            (0..5)
-                .map(|i| self.min as f64 + (self.max - self.min) as f64 * i as f64 / 4.0)
-                .collect()
-        };
+        let ticks = theme::nice_ticks(self.min as f64, self.max as f64, 5);
         let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED);
         for v in &ticks {
             let frac = if self.max > self.min {
@@ -275,7 +250,7 @@ impl Colorbar {
                 theme::AXIS.stroke_width(1),
             ))
             .map_err(Error::render)?;
-            let text = theme::format_value(*v);
+            let text = theme::tick_label(*v);
             let th = theme::text_size(&text, theme::TICK_SIZE).1 as i32;
             area.draw(&Text::new(text, (tx + 7, ty - th / 2), style.clone()))
                 .map_err(Error::render)?;
@@ -283,15 +258,38 @@ impl Colorbar {
         if let Some(label) = &self.label {
             let lx = x + w as i32 + theme::COLORBAR_LABELS as i32 + 2;
             let style =
-                theme::text(theme::LABEL_SIZE, theme::TEXT).transform(FontTransform::Rotate90);
+                theme::text(theme::LABEL_SIZE, theme::TEXT).transform(FontTransform::Rotate270);
             let lw = theme::text_size(label, theme::LABEL_SIZE).0 as i32;
-            let ly = y + (height as i32 - lw) / 2;
-            area.draw(&Text::new(label.clone(), (lx + 14, ly), style))
+            let ly = y + (height as i32 + lw) / 2;
+            area.draw(&Text::new(label.clone(), (lx, ly), style))
                 .map_err(Error::render)?;
         }
         Ok(())
     }
 }
+
+impl Plot for Colorbar {
+    /// Renders the colorbar alone.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] when `min`/`max` are not finite or `min > max`.
+    fn figure(&self) -> Result<Figure> {
+        let (w, h) = (
+            self.width() + 2 * theme::MARGIN,
+            self.height + 2 * theme::MARGIN,
+        );
+        Figure::draw(w, h, self.summary(), |area| {
+            self.draw_at(
+                area,
+                theme::MARGIN as i32,
+                theme::MARGIN as i32,
+                self.height,
+            )
+        })
+    }
+}
+
+display_via_figure!(Colorbar);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,9 @@ use crate::render::raster::blit;
 use crate::render::{display_via_figure, theme, Figure, Plot};
 use crate::{Error, Result};
 
+/// Height of a figure's caption in a gallery; the figure's own margin adds to it.
+const CAPTION_HEIGHT: u32 = 20;
+
 /// Anything a [`Gallery`] accepts: a [`Figure`], a `Result<Figure>`, or any [`Plot`] builder.
 pub trait IntoFigure {
     /// Renders (or passes through) the figure.
@@ -120,7 +123,7 @@ impl Plot for Gallery {
             None => (n as f64).sqrt().ceil() as usize,
         };
         let rows = n.div_ceil(columns);
-        let caption = |t: Option<&str>| if t.is_some() { theme::TITLE_HEIGHT } else { 0 };
+        let caption = |t: Option<&str>| if t.is_some() { CAPTION_HEIGHT } else { 0 };
         let mut col_w = vec![0u32; columns];
         let mut row_h = vec![0u32; rows];
         for (i, (t, f)) in figures.iter().enumerate() {
@@ -180,7 +183,7 @@ impl Plot for Gallery {
                         )
                         .color(&theme::TEXT);
                         let tx = x as i32 + (cw as i32 - tw as i32) / 2;
-                        area.draw(&Text::new(text, (tx, y as i32 + 6), style))
+                        area.draw(&Text::new(text, (tx, y as i32 + 4), style))
                             .map_err(Error::render)?;
                     }
                     let fx = x + (cw - f.width()) / 2;
@@ -263,6 +266,16 @@ mod tests {
             .columns(0)
             .figure()
             .is_err());
+    }
+
+    #[test]
+    fn references_and_nested_galleries_work() {
+        let a = solid(3, 3, 50);
+        let inner = crate::gallery![&a, &a];
+        let outer = crate::gallery!["inner" => &inner, "a" => a.clone()]
+            .figure()
+            .unwrap();
+        assert!(outer.width() > inner.figure().unwrap().width());
     }
 
     #[test]

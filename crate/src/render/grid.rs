@@ -37,7 +37,7 @@ pub enum TileScaling {
 /// assert!(fig.width() > fig.height());
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ImageGrid {
     tiles: Vec<Picture>,
     titles: Vec<String>,
@@ -211,11 +211,11 @@ impl Plot for ImageGrid {
         let cell_w = ((max_w as f64 * factor).round() as u32).max(1);
         let has_titles = !self.titles.is_empty();
         let caption = if has_titles {
-            (theme::SMALL_SIZE as u32) + 6
+            (theme::SMALL_SIZE as u32) + 7
         } else {
             0
         };
-        let gap = if n > 16 { 4 } else { theme::GAP };
+        let gap = if n > 16 { 5 } else { theme::GAP };
         let shared = self.shared_range();
         let show_bar =
             self.scaling == TileScaling::Shared && shared.0.is_finite() && shared.0 < shared.1;
@@ -285,6 +285,19 @@ impl Plot for ImageGrid {
 }
 
 display_via_figure!(ImageGrid);
+
+impl std::fmt::Debug for ImageGrid {
+    /// A short summary (the tiles are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ImageGrid({} tiles, {:?}, {:?})",
+            self.tiles.len(),
+            self.scaling,
+            self.colormap
+        )
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -48,7 +48,7 @@ pub enum HeatMapMode {
 /// assert!(fig.summary().contains("blended"));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct HeatMap {
     height: usize,
     width: usize,
@@ -405,6 +405,11 @@ impl Plot for HeatMap {
                     .map_err(Error::render)?;
             }
             blit(area, m as i32, top as i32, pw, ph, picture.to_rgb8())?;
+            // A hairline just outside the image, so white-ish displays keep their edges.
+            let (x0, y0) = (m as i32 - 1, top as i32 - 1);
+            let (x1, y1) = ((m + pw) as i32, (top + ph) as i32);
+            area.draw(&Rectangle::new([(x0, y0), (x1, y1)], theme::IMAGE_FRAME))
+                .map_err(Error::render)?;
             if show_bar {
                 bar.draw_at(area, (m + pw + theme::GAP) as i32, top as i32, ph)?;
             }
@@ -437,6 +442,21 @@ impl Plot for HeatMap {
 display_via_figure!(HeatMap);
 
 /// Byte colour of a normalised value, for tests.
+impl std::fmt::Debug for HeatMap {
+    /// A short summary (the values are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "HeatMap({}×{}, {:?}, {:?}, {:?}",
+            self.height, self.width, self.sign, self.scaling, self.mode
+        )?;
+        if let Some(image) = &self.image {
+            write!(f, ", over {image:?}")?;
+        }
+        f.write_str(")")
+    }
+}
+
 #[cfg(test)]
 fn byte(v: f32) -> u8 {
     crate::render::raster::to_byte(v)
@@ -486,6 +506,26 @@ mod tests {
             map.mode(HeatMapMode::Masked).to_picture().is_err(),
             "needs an image"
         );
+    }
+
+    #[test]
+    fn coarse_maps_are_resized_to_the_image() {
+        // A 2×2 CAM over a 4×4 image: bilinear upsampling keeps the hot corner bottom-right.
+        let image = Picture::gray(4, 4, vec![0.0; 16]).unwrap();
+        let pic = HeatMap::new(2, 2, vec![0.0, 0.0, 0.0, 1.0])
+            .unwrap()
+            .scaling(Scaling::MinMax)
+            .colormap(Colormap::Gray)
+            .blended(&image)
+            .to_picture()
+            .unwrap();
+        assert_eq!((pic.height(), pic.width()), (4, 4));
+        let red = &pic.pixels()[..16];
+        // Bilinear (align_corners = False) weights per axis: [0, .25, .75, 1] for the hot cell;
+        // blended with a black image at α = 0.5 → half of the gray colour.
+        assert!((red[15] - 0.5).abs() < 1e-6);
+        assert!((red[10] - 0.5 * 0.5625).abs() < 0.01, "{}", red[10]);
+        assert!(red[15] > red[10] && red[10] > red[5] && red[5] >= red[0]);
     }
 
     #[test]

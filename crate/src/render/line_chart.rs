@@ -1,9 +1,11 @@
 //! [`LineChart`]: several series over a shared x axis — training curves, sweeps.
 
-use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
-use plotters::coord::types::RangedCoordf64;
-use plotters::prelude::*;
+use std::ops::Range;
 
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::render::raster::stroke_polyline;
 use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
 use crate::{Error, Result};
 
@@ -43,13 +45,14 @@ plot_value!(f32, f64, usize, u8, u16, u32, u64, isize, i8, i16, i32, i64);
 /// assert_eq!((fig.width(), fig.height()), (640, 400));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LineChart {
     series: Vec<(String, Vec<(f64, f64)>)>,
     title: Option<String>,
     x_label: Option<String>,
     y_label: Option<String>,
     log_y: bool,
+    y_limits: Option<(f64, f64)>,
     size: (u32, u32),
     error: Option<String>,
 }
@@ -69,6 +72,7 @@ impl LineChart {
             x_label: None,
             y_label: None,
             log_y: false,
+            y_limits: None,
             size: (640, 400),
             error: None,
         }
@@ -129,6 +133,13 @@ impl LineChart {
         self
     }
 
+    /// Fixes the y axis to [`low`, `high`] (e.g. 0..1 for accuracy) instead of fitting the data;
+    /// lines outside are clipped at the frame.
+    pub fn y_range(mut self, low: f64, high: f64) -> Self {
+        self.y_limits = Some((low, high));
+        self
+    }
+
     /// Figure size in pixels (default 640×400).
     pub fn size(mut self, width: u32, height: u32) -> Self {
         self.size = (width, height);
@@ -142,11 +153,45 @@ impl LineChart {
             .filter(|(x, y)| x.is_finite() && y.is_finite())
     }
 
-    fn draw_on<Y>(&self, area: &Canvas<'_>, x_range: std::ops::Range<f64>, y: Y) -> Result<()>
-    where
-        Y: AsRangedCoord<Value = f64>,
-        Y::CoordDescType: ValueFormatter<f64>,
-    {
+    /// y as plotted: log10(y) on a log axis.
+    fn transform_y(&self, y: f64) -> f64 {
+        if self.log_y {
+            y.log10()
+        } else {
+            y
+        }
+    }
+
+    /// The legend corner that covers the fewest points.
+    fn legend_corner(&self, x: &Range<f64>, y: &Range<f64>) -> SeriesLabelPosition {
+        let h = 0.1 + 0.07 * self.series.len() as f64;
+        let corners = [
+            (SeriesLabelPosition::UpperRight, 0.65, 1.0, 1.0 - h, 1.0),
+            (SeriesLabelPosition::UpperLeft, 0.0, 0.35, 1.0 - h, 1.0),
+            (SeriesLabelPosition::LowerRight, 0.65, 1.0, 0.0, h),
+            (SeriesLabelPosition::LowerLeft, 0.0, 0.35, 0.0, h),
+        ];
+        let fractions: Vec<(f64, f64)> = self
+            .finite()
+            .map(|(px, py)| {
+                let fx = (px - x.start) / (x.end - x.start);
+                (fx, (self.transform_y(py) - y.start) / (y.end - y.start))
+            })
+            .collect();
+        let mut best = (usize::MAX, SeriesLabelPosition::UpperRight);
+        for (pos, x0, x1, y0, y1) in corners {
+            let inside = fractions
+                .iter()
+                .filter(|(fx, fy)| (x0..=x1).contains(fx) && (y0..=y1).contains(fy))
+                .count();
+            if inside < best.0 {
+                best = (inside, pos);
+            }
+        }
+        best.1
+    }
+
+    fn draw_on(&self, area: &Canvas<'_>, x_range: Range<f64>, y_range: Range<f64>) -> Result<()> {
         let mut builder = ChartBuilder::on(area);
         builder
             .margin(theme::MARGIN)
@@ -157,10 +202,9 @@ impl LineChart {
             builder.caption(title, theme::title());
         }
         let mut chart = builder
-            .build_cartesian_2d::<std::ops::Range<f64>, Y>(x_range, y)
+            .build_cartesian_2d(x_range.clone(), y_range.clone())
             .map_err(Error::render)?;
-        let x_fmt = |v: &f64| theme::format_value(*v);
-        let y_fmt = |v: &f64| theme::format_value(*v);
+        let fmt = |v: &f64| theme::tick_label(*v);
         let mut mesh = chart.configure_mesh();
         mesh.bold_line_style(theme::GRID)
             .light_line_style(TRANSPARENT)
@@ -168,9 +212,12 @@ impl LineChart {
             .label_style(theme::text(theme::TICK_SIZE, theme::TEXT_MUTED))
             .axis_desc_style(theme::text(theme::LABEL_SIZE, theme::TEXT))
             .x_labels(7)
-            .y_labels(6)
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt);
+            .y_labels(if self.log_y { 0 } else { 6 })
+            .x_label_formatter(&fmt)
+            .y_label_formatter(&fmt);
+        if self.log_y {
+            mesh.disable_y_mesh();
+        }
         if let Some(l) = &self.x_label {
             mesh.x_desc(l);
         }
@@ -178,54 +225,96 @@ impl LineChart {
             mesh.y_desc(l);
         }
         mesh.draw().map_err(Error::render)?;
+        // Pixel mapping with sub-pixel precision, from two reference corners.
+        let (x0p, y0p) = chart.backend_coord(&(x_range.start, y_range.start));
+        let (x1p, y1p) = chart.backend_coord(&(x_range.end, y_range.end));
+        let to_px = |x: f64, y: f64| -> (f32, f32) {
+            let fx = (x - x_range.start) / (x_range.end - x_range.start);
+            let fy = (y - y_range.start) / (y_range.end - y_range.start);
+            (
+                (x0p as f64 + fx * (x1p - x0p) as f64) as f32,
+                (y0p as f64 + fy * (y1p - y0p) as f64) as f32,
+            )
+        };
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let clip = (xs.start, ys.start, xs.end - 1, ys.end - 1);
+        if self.log_y {
+            let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED)
+                .pos(Pos::new(HPos::Right, VPos::Center));
+            for v in log_ticks(10f64.powf(y_range.start), 10f64.powf(y_range.end)) {
+                let (_, py) = to_px(x_range.start, v.log10());
+                let py = py.round() as i32;
+                area.draw(&PathElement::new(
+                    [(xs.start, py), (xs.end - 1, py)],
+                    theme::GRID.stroke_width(1),
+                ))
+                .map_err(Error::render)?;
+                area.draw(&PathElement::new(
+                    [(xs.start - 5, py), (xs.start, py)],
+                    theme::AXIS.stroke_width(1),
+                ))
+                .map_err(Error::render)?;
+                area.draw(&Text::new(
+                    theme::tick_label(v),
+                    (xs.start - 8, py),
+                    style.clone(),
+                ))
+                .map_err(Error::render)?;
+            }
+        }
         for (i, (name, points)) in self.series.iter().enumerate() {
             let color = theme::category(i);
-            let style = color.stroke_width(2);
             // Split at non-finite points so a NaN breaks the line.
-            let segments = points
-                .split(|(x, y)| !(x.is_finite() && y.is_finite()))
-                .filter(|s| !s.is_empty());
-            let mut first = true;
-            for segment in segments {
-                let series = chart
-                    .draw_series(LineSeries::new(segment.iter().copied(), style))
-                    .map_err(Error::render)?;
-                if first {
-                    series.label(name.clone()).legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2))
-                    });
-                    first = false;
-                }
+            for segment in points.split(|(x, y)| !(x.is_finite() && y.is_finite())) {
+                let pixels: Vec<(f32, f32)> = segment
+                    .iter()
+                    .map(|&(x, y)| to_px(x, self.transform_y(y)))
+                    .collect();
+                let width = if segment.len() == 1 { 6.0 } else { 2.0 };
+                stroke_polyline(area, &pixels, width, color, clip);
             }
-            if points
-                .iter()
-                .filter(|(x, y)| x.is_finite() && y.is_finite())
-                .count()
-                == 1
-            {
-                chart
-                    .draw_series(
-                        points
-                            .iter()
-                            .filter(|(x, y)| x.is_finite() && y.is_finite())
-                            .map(|&p| Circle::new(p, 3, color.filled())),
-                    )
-                    .map_err(Error::render)?;
-            }
+            chart
+                .draw_series(Vec::<PathElement<(f64, f64)>>::new())
+                .map_err(Error::render)?
+                .label(name.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2))
+                });
         }
         if self.series.len() > 1 || self.series.iter().any(|(n, _)| !n.is_empty()) {
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
+                .position(self.legend_corner(&x_range, &y_range))
+                .background_style(WHITE.mix(0.9))
                 .border_style(theme::GRID)
                 .label_font(theme::text(theme::TICK_SIZE, theme::TEXT))
-                .margin(8)
+                .margin(10)
                 .draw()
                 .map_err(Error::render)?;
         }
         Ok(())
     }
+}
+
+/// Round ticks for a log axis over [lo, hi]: powers of ten, plus 2× and 5× when the range spans
+/// fewer than three decades.
+pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let multiples: &[f64] = if (hi / lo).log10() <= 2.0 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0]
+    };
+    let mut ticks = Vec::new();
+    for k in first..=last {
+        for m in multiples {
+            let v = m * 10f64.powi(k);
+            if v >= lo && v <= hi {
+                ticks.push(v);
+            }
+        }
+    }
+    ticks
 }
 
 /// Pads a data range by 5 % (or ±0.5 when flat) so lines don't touch the frame.
@@ -279,24 +368,49 @@ impl Plot for LineChart {
             theme::format_value(y0),
             theme::format_value(y1)
         );
-        let x_range: std::ops::Range<f64> = if x1 > x0 { x0..x1 } else { x0 - 0.5..x1 + 0.5 };
-        Figure::draw(self.size.0, self.size.1, summary, |area| {
-            if self.log_y {
-                let (lo, hi) = if y1 > y0 {
-                    (y0 / 1.15, y1 * 1.15)
-                } else {
-                    (y0 / 2.0, y1 * 2.0)
-                };
-                self.draw_on(area, x_range, (lo..hi).log_scale())
-            } else {
-                let y: RangedCoordf64 = padded(y0, y1).into();
-                self.draw_on(area, x_range, y)
+        let x_range: Range<f64> = if x1 > x0 { x0..x1 } else { x0 - 0.5..x1 + 0.5 };
+        if let Some((lo, hi)) = self.y_limits {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) || (self.log_y && lo <= 0.0) {
+                return Err(Error::invalid(
+                    "y_range",
+                    format!(
+                        "[{lo}, {hi}] is not an increasing finite range (positive on a log axis)"
+                    ),
+                ));
             }
+        }
+        let y_range = if let Some((lo, hi)) = self.y_limits {
+            self.transform_y(lo)..self.transform_y(hi)
+        } else if self.log_y {
+            let (lo, hi) = (y0.log10(), y1.log10());
+            if hi > lo {
+                let pad = (hi - lo) * 0.05;
+                lo - pad..hi + pad
+            } else {
+                lo - 0.5..hi + 0.5
+            }
+        } else {
+            padded(y0, y1)
+        };
+        Figure::draw(self.size.0, self.size.1, summary, |area| {
+            self.draw_on(area, x_range, y_range)
         })
     }
 }
 
 display_via_figure!(LineChart);
+
+impl std::fmt::Debug for LineChart {
+    /// A short summary: series names and lengths.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let series: Vec<String> = self
+            .series
+            .iter()
+            .map(|(n, p)| format!("{n:?}: {} points", p.len()))
+            .collect();
+        write!(f, "LineChart([{}])", series.join(", "))
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -316,11 +430,27 @@ mod tests {
             .figure()
             .unwrap_err();
         assert!(e.to_string().contains("log"), "{e}");
+        assert!(LineChart::new()
+            .series_indexed("a", &[1.0])
+            .y_range(1.0, 0.0)
+            .figure()
+            .is_err());
+        let log = LineChart::new().log_y(true).series_indexed("a", &[1.0]);
+        assert!(log.y_range(0.0, 1.0).figure().is_err());
         // All-NaN is no data.
         assert!(LineChart::new()
             .series_indexed("a", &[f32::NAN])
             .figure()
             .is_err());
+    }
+
+    #[test]
+    fn log_ticks_are_round() {
+        assert_eq!(log_ticks(0.06, 2.5), vec![0.1, 0.2, 0.5, 1.0, 2.0]);
+        assert_eq!(
+            log_ticks(0.001, 100.0),
+            vec![0.001, 0.01, 0.1, 1.0, 10.0, 100.0]
+        );
     }
 
     #[test]

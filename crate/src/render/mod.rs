@@ -66,6 +66,12 @@ pub trait Plot {
     fn figure(&self) -> crate::Result<Figure>;
 }
 
+impl<T: Plot + ?Sized> Plot for &T {
+    fn figure(&self) -> crate::Result<Figure> {
+        (**self).figure()
+    }
+}
+
 impl Plot for Figure {
     fn figure(&self) -> crate::Result<Figure> {
         Ok(self.clone())

@@ -33,7 +33,7 @@ pub enum Interpolation {
 /// assert_eq!(fig.pixel(7, 0), Some([255, 255, 255]));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Picture {
     channels: usize,
     height: usize,
@@ -275,9 +275,18 @@ impl Picture {
         )
     }
 
+    /// Writes the picture as shown inline (upscaled like [`Plot::figure`]) to a PNG file; use
+    /// [`Picture::to_figure`] first for pixel-for-pixel output.
+    ///
+    /// # Errors
+    /// As [`Figure::save`].
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        Plot::figure(self)?.save(path)
+    }
+
     /// Shows the picture inline in evcxr, upscaled so small images are readable.
     pub fn evcxr_display(&self) {
-        match self.upscaled_to(DISPLAY_SIDE).to_figure() {
+        match Plot::figure(self) {
             Ok(fig) => fig.evcxr_display(),
             Err(e) => eprintln!("glassbox: could not render picture: {e}"),
         }
@@ -285,8 +294,14 @@ impl Picture {
 }
 
 impl Plot for Picture {
+    /// The picture upscaled (nearest, integer factor) to at least 224 pixels on its longer side.
     fn figure(&self) -> Result<Figure> {
-        self.upscaled_to(DISPLAY_SIDE).to_figure()
+        let shown = self.upscaled_to(DISPLAY_SIDE);
+        let summary = format!(
+            "picture {}×{}×{} (shown at {}×{})",
+            self.channels, self.height, self.width, shown.height, shown.width
+        );
+        Ok(shown.to_figure()?.with_summary(summary))
     }
 }
 
@@ -297,6 +312,23 @@ pub(crate) const DISPLAY_SIDE: usize = 224;
 pub(crate) fn display_factor(height: usize, width: usize, min_side: usize) -> usize {
     let side = height.max(width).max(1);
     min_side.div_ceil(side).max(1)
+}
+
+impl std::fmt::Debug for Picture {
+    /// A short summary (the pixels are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let min = self.pixels.iter().copied().fold(f32::INFINITY, f32::min);
+        let max = self
+            .pixels
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        write!(
+            f,
+            "Picture({}×{}×{}, values [{min}, {max}])",
+            self.channels, self.height, self.width
+        )
+    }
 }
 
 #[cfg(test)]

@@ -71,6 +71,72 @@ pub(crate) fn resize_bilinear(
     out
 }
 
+/// Draws an anti-aliased polyline of `width` pixels through `points` (pixel coordinates),
+/// clipped to the rectangle `clip` = (x0, y0, x1, y1). Coverage is the max over segments, so
+/// joints are not drawn twice.
+pub(crate) fn stroke_polyline(
+    area: &Canvas<'_>,
+    points: &[(f32, f32)],
+    width: f32,
+    color: plotters::style::RGBColor,
+    clip: (i32, i32, i32, i32),
+) {
+    if points.is_empty() {
+        return;
+    }
+    let half = width / 2.0;
+    let reach = half + 1.0;
+    let (min_x, max_x) = points
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (min_y, max_y) = points
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let bx0 = ((min_x - reach).floor() as i32).max(clip.0);
+    let by0 = ((min_y - reach).floor() as i32).max(clip.1);
+    let bx1 = ((max_x + reach).ceil() as i32).min(clip.2);
+    let by1 = ((max_y + reach).ceil() as i32).min(clip.3);
+    if bx1 < bx0 || by1 < by0 {
+        return;
+    }
+    let (bw, bh) = ((bx1 - bx0 + 1) as usize, (by1 - by0 + 1) as usize);
+    let mut coverage = vec![0.0f32; bw * bh];
+    let segments: Vec<((f32, f32), (f32, f32))> = if points.len() == 1 {
+        vec![(points[0], points[0])]
+    } else {
+        points.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    for (a, b) in segments {
+        let sx0 = ((a.0.min(b.0) - reach).floor() as i32).max(bx0);
+        let sx1 = ((a.0.max(b.0) + reach).ceil() as i32).min(bx1);
+        let sy0 = ((a.1.min(b.1) - reach).floor() as i32).max(by0);
+        let sy1 = ((a.1.max(b.1) + reach).ceil() as i32).min(by1);
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        for py in sy0..=sy1 {
+            for px in sx0..=sx1 {
+                let (qx, qy) = (px as f32 + 0.5 - a.0, py as f32 + 0.5 - a.1);
+                let t = if len2 > 0.0 {
+                    ((qx * dx + qy * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let (ex, ey) = (qx - t * dx, qy - t * dy);
+                let c = (half + 0.5 - (ex * ex + ey * ey).sqrt()).clamp(0.0, 1.0);
+                let cell = &mut coverage[(py - by0) as usize * bw + (px - bx0) as usize];
+                *cell = cell.max(c);
+            }
+        }
+    }
+    for (i, &c) in coverage.iter().enumerate() {
+        if c > 0.0 {
+            let (px, py) = (bx0 + (i % bw) as i32, by0 + (i / bw) as i32);
+            let rgba = plotters::style::RGBAColor(color.0, color.1, color.2, c as f64);
+            let _ = area.draw_pixel((px, py), &rgba);
+        }
+    }
+}
+
 /// Converts a value in [0, 1] to a byte, rounding (NaN → 0).
 pub(crate) fn to_byte(v: f32) -> u8 {
     (v.clamp(0.0, 1.0) * 255.0).round() as u8

@@ -38,7 +38,7 @@ enum Coloring {
 /// assert!(fig.summary().contains("300 points"));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Scatter {
     points: Vec<[f32; 2]>,
     coloring: Coloring,
@@ -185,6 +185,18 @@ impl Scatter {
         Ok(())
     }
 
+    /// Min and max of the colour values ((0, 0) without values).
+    fn value_range(&self) -> (f32, f32) {
+        match &self.coloring {
+            Coloring::Values(v, _) => v
+                .iter()
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
+                    (a.min(x), b.max(x))
+                }),
+            _ => (0.0, 0.0),
+        }
+    }
+
     fn classes(&self) -> usize {
         match &self.coloring {
             Coloring::Labels(l) => l.iter().max().map_or(0, |m| m + 1),
@@ -225,6 +237,11 @@ fn stamp(
     }
 }
 
+/// At most this many legend rows (the last says how many more classes there are).
+const LEGEND_ROWS: usize = 24;
+/// Longest legend text in pixels; longer class names are shortened with an ellipsis.
+const LEGEND_TEXT: u32 = 160;
+
 impl Plot for Scatter {
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] for no points, a colour list of the wrong length, a
@@ -248,11 +265,11 @@ impl Plot for Scatter {
         let classes = self.classes();
         let legend_w = match &self.coloring {
             Coloring::Labels(_) => {
-                let widest = (0..classes)
+                let widest = (0..classes.min(LEGEND_ROWS))
                     .map(|c| theme::text_size(&self.class_name(c), theme::TICK_SIZE).0)
                     .max()
                     .unwrap_or(0);
-                widest + 34
+                widest.min(LEGEND_TEXT) + 34
             }
             Coloring::Values(..) => theme::GAP + theme::COLORBAR_WIDTH + theme::COLORBAR_LABELS,
             Coloring::Single => 0,
@@ -287,7 +304,7 @@ impl Plot for Scatter {
             let mut chart = builder
                 .build_cartesian_2d(padded(x0 as f64, x1 as f64), padded(y0 as f64, y1 as f64))
                 .map_err(Error::render)?;
-            let fmt = |v: &f64| theme::format_value(*v);
+            let fmt = |v: &f64| theme::tick_label(*v);
             let mut mesh = chart.configure_mesh();
             mesh.bold_line_style(theme::GRID)
                 .light_line_style(TRANSPARENT)
@@ -307,12 +324,14 @@ impl Plot for Scatter {
             mesh.draw().map_err(Error::render)?;
             // Points: stamped straight onto the root bitmap at their pixel positions.
             let to_pixel = |p: [f32; 2]| chart.backend_coord(&(p[0] as f64, p[1] as f64));
+            let (lo, hi) = self.value_range();
+            let span = if hi > lo { hi - lo } else { 1.0 };
             for (i, &p) in self.points.iter().enumerate() {
                 let color = match &self.coloring {
                     Coloring::Single => theme::category(0),
                     Coloring::Labels(l) => theme::category(l[i]),
                     Coloring::Values(v, map) => {
-                        let [r, g, b] = map.rgb(v[i]);
+                        let [r, g, b] = map.rgb((v[i] - lo) / span);
                         RGBColor(r, g, b)
                     }
                 };
@@ -355,21 +374,29 @@ impl Plot for Scatter {
                         } else {
                             8
                         };
-                    for c in 0..classes {
+                    let rows_fit =
+                        ((height as i32 - top - theme::MARGIN as i32) / 20).max(1) as usize;
+                    let shown = classes.min(LEGEND_ROWS).min(rows_fit);
+                    for c in 0..shown {
                         let y = top + c as i32 * 20;
+                        if c + 1 == shown && shown < classes {
+                            let more = format!("… {} more", classes - c);
+                            let style = theme::text(theme::TICK_SIZE, theme::TEXT_MUTED);
+                            side.draw(&Text::new(more, (4, y), style))
+                                .map_err(Error::render)?;
+                            break;
+                        }
                         side.draw(&Circle::new((10, y + 7), 5, theme::category(c).filled()))
                             .map_err(Error::render)?;
                         side.draw(&Text::new(
-                            self.class_name(c),
+                            theme::fit_text(&self.class_name(c), theme::TICK_SIZE, LEGEND_TEXT),
                             (22, y),
                             theme::text(theme::TICK_SIZE, theme::TEXT),
                         ))
                         .map_err(Error::render)?;
                     }
                 }
-                Coloring::Values(values, map) => {
-                    let lo = values.iter().copied().fold(f32::INFINITY, f32::min);
-                    let hi = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                Coloring::Values(_, map) => {
                     let top = theme::MARGIN as i32
                         + if self.title.is_some() {
                             theme::TITLE_HEIGHT as i32 + 8
@@ -392,6 +419,23 @@ impl Plot for Scatter {
 
 display_via_figure!(Scatter);
 
+impl std::fmt::Debug for Scatter {
+    /// A short summary (the points are not listed).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let coloring = match &self.coloring {
+            Coloring::Single => "one colour".to_string(),
+            Coloring::Labels(_) => format!("{} classes", self.classes()),
+            Coloring::Values(_, map) => format!("values in {map}"),
+        };
+        write!(
+            f,
+            "Scatter({} points, {coloring}, {} thumbnails)",
+            self.points.len(),
+            self.thumbnails.len()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +454,42 @@ mod tests {
             .is_err());
         assert!(Scatter::from_flat(&[1.0, 2.0, 3.0]).is_err());
         assert!(Scatter::new(&[[0.0, 1.0]]).opacity(0.0).figure().is_err());
+    }
+
+    #[test]
+    fn values_are_scaled_to_the_colormap() {
+        // Two far-apart points valued 10 and 20: the low one gets the map's low end.
+        let fig = Scatter::new(&[[0.0, 0.0], [1.0, 1.0]])
+            .values(&[10.0, 20.0], Colormap::Viridis)
+            .opacity(1.0)
+            .point_radius(4.0)
+            .figure()
+            .unwrap();
+        let count = |c: [u8; 3]| fig.rgb().chunks(3).filter(|p| *p == c).count();
+        assert!(
+            count(Colormap::Viridis.rgb(0.0)) > 20,
+            "low value drawn dark purple"
+        );
+        assert!(
+            count(Colormap::Viridis.rgb(1.0)) > 20,
+            "high value drawn yellow"
+        );
+    }
+
+    #[test]
+    fn many_classes_and_long_names_keep_the_legend_bounded() {
+        let points: Vec<[f32; 2]> = (0..300).map(|i| [i as f32, (i % 13) as f32]).collect();
+        let labels: Vec<usize> = (0..300).collect();
+        let names: Vec<String> = (0..300)
+            .map(|i| format!("a very long class name number {i}"))
+            .collect();
+        let fig = Scatter::new(&points)
+            .labels(&labels)
+            .class_names(names)
+            .figure()
+            .unwrap();
+        assert_eq!(fig.width(), 640, "the legend never widens the figure");
+        assert!(fig.summary().contains("300 classes"));
     }
 
     #[test]

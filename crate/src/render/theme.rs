@@ -12,6 +12,8 @@ pub(crate) const TEXT_MUTED: RGBColor = RGBColor(85, 85, 85);
 pub(crate) const AXIS: RGBColor = RGBColor(120, 120, 120);
 /// Major grid lines: light enough to read values, never louder than the data.
 pub(crate) const GRID: RGBColor = RGBColor(230, 230, 230);
+/// Hairline around heat-map images.
+pub(crate) const IMAGE_FRAME: RGBColor = RGBColor(205, 205, 205);
 /// Frame drawn around images and colorbars.
 pub(crate) const FRAME: RGBColor = RGBColor(160, 160, 160);
 
@@ -33,7 +35,7 @@ pub(crate) const GAP: u32 = 8;
 /// Width of a colorbar's colour strip.
 pub(crate) const COLORBAR_WIDTH: u32 = 14;
 /// Room for a colorbar's tick labels, right of the strip.
-pub(crate) const COLORBAR_LABELS: u32 = 52;
+pub(crate) const COLORBAR_LABELS: u32 = 46;
 
 /// The categorical palette (matplotlib's `tab10`), for series and classes.
 pub(crate) const CATEGORICAL: [RGBColor; 10] = [
@@ -71,6 +73,10 @@ pub(crate) fn title() -> TextStyle<'static> {
 
 /// Pixel width and height of `s` in `style`, (0, 0) if the font cannot measure it.
 pub(crate) fn text_size(s: &str, size: f64) -> (u32, u32) {
+    // Layout may be computed before the first drawing registers the embedded font.
+    if crate::render::ensure_fonts().is_err() {
+        return (0, 0);
+    }
     FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal)
         .box_size(s)
         .unwrap_or((0, 0))
@@ -111,6 +117,11 @@ pub(crate) fn format_value(v: f64) -> String {
     }
 }
 
+/// A value as drawn on an axis: [`format_value`] with a typographic minus sign (U+2212).
+pub(crate) fn tick_label(v: f64) -> String {
+    format_value(v).replacen('-', "\u{2212}", 1)
+}
+
 /// About `count` round tick values (steps of 1, 2 or 5 × 10ᵏ) covering [`lo`, `hi`].
 pub(crate) fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     if hi <= lo || !lo.is_finite() || !hi.is_finite() {
@@ -118,11 +129,15 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     }
     let raw = (hi - lo) / count.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
+    // The 1-2-5 step whose tick count is closest to `count`.
+    let step = [0.5, 1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
+        .min_by(|a, b| {
+            let miss = |s: f64| ((hi - lo) / s - count as f64).abs();
+            miss(*a).total_cmp(&miss(*b))
+        })
+        .unwrap_or(magnitude);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     (first..=last).map(|k| k as f64 * step).collect()
@@ -140,6 +155,8 @@ mod tests {
         );
         assert_eq!(nice_ticks(-3.0, 7.0, 5), vec![-2.0, 0.0, 2.0, 4.0, 6.0]);
         assert_eq!(nice_ticks(1.0, 1.0, 5), vec![1.0]);
+        assert_eq!(nice_ticks(-0.27, 0.82, 5).len(), 6, "steps of 0.2, not 0.5");
+        assert_eq!(tick_label(-0.5), "\u{2212}0.5");
     }
 
     #[test]
@@ -151,6 +168,13 @@ mod tests {
         assert_eq!(format_value(1234.4), "1234");
         assert_eq!(format_value(0.000123), "1.23e-4");
         assert_eq!(format_value(2.34567), "2.346");
+    }
+
+    #[test]
+    fn text_is_measured_even_before_any_drawing() {
+        // Run alone (`cargo test text_is_measured`), this is the process's first font use.
+        let (w, h) = text_size("digit 0", TICK_SIZE);
+        assert!(w > 30 && h > 5, "{w}×{h}");
     }
 
     #[test]
