@@ -29,7 +29,7 @@ pub use evaluate::{
 pub use models::{
     load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,
     GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK, TrainHistory,
-    TrainStep,
+    TrainStep, Vgg11, Vgg13, Vgg16, Vgg19, VggKeys,
 };
 pub use nn::{
     adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,

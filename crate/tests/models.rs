@@ -161,3 +161,247 @@ fn brief_training_learns_digits() {
         "test accuracy after brief training {accuracy}"
     );
 }
+
+// ---------------------------------------------------------------- VGG
+
+use glassbox::{Checkpoint, Vgg16, VggKeys};
+
+/// The formula weights of `fixtures/models/gen_models_fixtures.py` (see its docstring).
+fn formula(t: usize, key: &str, dims: &[usize]) -> Vec<f32> {
+    let n: usize = dims.iter().product();
+    if key.ends_with("weight") {
+        let a = (24.0 / (n / dims[0]) as f64).sqrt();
+        (0..n)
+            .map(|i| {
+                let y = 1000.0 * (0.37 * i as f64 + 1.3 * t as f64).sin();
+                (a * (y - y.floor() - 0.5)) as f32
+            })
+            .collect()
+    } else {
+        (0..n)
+            .map(|i| (0.01 * (0.5 * i as f64 + t as f64).cos()) as f32)
+            .collect()
+    }
+}
+
+fn fixture() -> serde_json::Value {
+    serde_json::from_str(include_str!("fixtures/models/vgg16_formula.json")).unwrap()
+}
+
+fn floats(v: &serde_json::Value) -> Vec<f32> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap() as f32)
+        .collect()
+}
+
+fn formula_vgg16() -> Vgg16 {
+    let mut vgg = Vgg16::new(0);
+    let keys: Vec<String> = fixture()["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().into())
+        .collect();
+    let mut params = vgg.params_mut();
+    assert_eq!(
+        params.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+        keys
+    );
+    for (t, (key, p)) in params.iter_mut().enumerate() {
+        let values = formula(t, key, &p.dims());
+        p.set_values(&values);
+    }
+    drop(params);
+    vgg
+}
+
+fn assert_close(got: &[f32], want: &[f32], tol: f32, what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}");
+    let scale = want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let worst = got
+        .iter()
+        .zip(want)
+        .map(|(g, w)| (g - w).abs())
+        .fold(0.0f32, f32::max);
+    assert!(
+        worst <= tol * scale,
+        "{what}: max |diff| {worst} > {tol} × {scale}"
+    );
+}
+
+fn wave_input(h: usize, w: usize) -> glassbox::Activation {
+    let v = (0..3 * h * w)
+        .map(|i| (0.5 * (0.11 * i as f64).sin() + 0.25 * (0.07 * i as f64).cos()) as f32)
+        .collect();
+    Cpu::default().tensor_from_vec(v, (1, 3, h, w))
+}
+
+#[test]
+fn vgg16_matches_torchvision_and_round_trips_through_both_key_layouts() {
+    let fx = fixture();
+    let vgg = formula_vgg16();
+    assert_eq!(vgg.num_params(), 138_357_544);
+
+    // Logits and input gradient of logit 281 vs torchvision (float64 reference).
+    let x = wave_input(64, 64);
+    let logits = vgg.forward(x.leaky_trace()).unwrap();
+    assert_close(&logits.as_vec(), &floats(&fx["logits"]), 1e-4, "logits");
+    let mut mask = vec![0.0f32; 1000];
+    mask[281] = 1.0;
+    let mask = Cpu::default().tensor_from_vec(mask, (1, 1000));
+    let grads = (logits * mask).sum().backward();
+    assert_close(
+        &grads.get(&x).as_vec(),
+        &floats(&fx["input_grad"]),
+        1e-4,
+        "input gradient",
+    );
+
+    // Round trips: torchvision names, then timm names (fc6/fc7 as convs).
+    let x = wave_input(32, 32);
+    let want = vgg.forward(x.clone()).unwrap().as_vec();
+    for keys in [VggKeys::Torchvision, VggKeys::Timm] {
+        let path = tmp(&format!("vgg16-{keys:?}.safetensors"));
+        vgg.save(&path, keys).unwrap();
+        let checkpoint = Checkpoint::open(&path).unwrap();
+        if keys == VggKeys::Timm {
+            assert_eq!(
+                checkpoint.shape("pre_logits.fc1.weight"),
+                Some(&[4096, 512, 7, 7][..])
+            );
+            assert_eq!(
+                checkpoint.shape("pre_logits.fc2.weight"),
+                Some(&[4096, 4096, 1, 1][..])
+            );
+            assert_eq!(checkpoint.shape("head.fc.bias"), Some(&[1000][..]));
+        }
+        let mut loaded = Vgg16::new(1);
+        assert_ne!(loaded.forward(x.clone()).unwrap().as_vec(), want);
+        let report = loaded.load_checkpoint(&checkpoint).unwrap();
+        assert_eq!(
+            (
+                report.loaded.len(),
+                report.missing.len(),
+                report.unused.len()
+            ),
+            (32, 0, 0)
+        );
+        drop(checkpoint);
+        assert_eq!(
+            loaded.forward(x.clone()).unwrap().as_vec(),
+            want,
+            "{keys:?}"
+        );
+        if keys == VggKeys::Torchvision {
+            // A truncated copy is a format error, not a panic.
+            let bytes = std::fs::read(&path).unwrap();
+            let cut = tmp("vgg16-cut.safetensors");
+            std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+            drop(bytes);
+            let e = Vgg16::load(&cut).unwrap_err();
+            assert!(matches!(e.kind(), ErrorKind::Format { .. }), "{e}");
+            std::fs::remove_file(cut).ok();
+        }
+        std::fs::remove_file(path).ok();
+    }
+}
+
+#[test]
+fn vgg_weight_and_input_errors_name_the_problem() {
+    use glassbox::models::write_safetensors;
+    let path = tmp("vgg16-wrong-shape.safetensors");
+    write_safetensors(
+        &path,
+        &[(
+            "features.0.weight".into(),
+            vec![64, 3, 5, 5],
+            vec![0.0; 64 * 75],
+        )],
+    )
+    .unwrap();
+    let e = Vgg16::load(&path).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::WeightShape {
+            key: "features.0.weight".into(),
+            expected: vec![64, 3, 3, 3],
+            found: vec![64, 3, 5, 5]
+        }
+    );
+    write_safetensors(
+        &path,
+        &[(
+            "features.0.weights".into(),
+            vec![64, 3, 3, 3],
+            vec![0.0; 64 * 27],
+        )],
+    )
+    .unwrap();
+    let e = Vgg16::load(&path).unwrap_err();
+    let message = e.to_string();
+    assert!(
+        message.starts_with("checkpoint has no tensor `features.0.weight` (did you mean `features.0.weights`?): also missing: features.0.bias, features.2.weight"),
+        "{message}"
+    );
+    assert!(message.ends_with("classifier.6.bias"), "{message}");
+    std::fs::remove_file(path).ok();
+
+    let vgg = Vgg16::new(0);
+    let dev = Cpu::default();
+    let grey: glassbox::Activation = dev.zeros_like(&(1, 1, 64, 64));
+    assert!(vgg
+        .forward(grey)
+        .unwrap_err()
+        .to_string()
+        .contains("[B ≥ 1, 3, H, W] with H, W ≥ 32"));
+    let tiny: glassbox::Activation = dev.zeros_like(&(1, 3, 16, 16));
+    assert!(matches!(
+        vgg.forward(tiny).unwrap_err().kind(),
+        ErrorKind::Shape { .. }
+    ));
+    let mut v = vec![0.0f32; 3 * 32 * 32];
+    v[5] = f32::NAN;
+    let nan: glassbox::Activation = dev.tensor_from_vec(v, (1, 3, 32, 32));
+    assert!(matches!(
+        vgg.forward(nan).unwrap_err().kind(),
+        ErrorKind::NonFinite { .. }
+    ));
+    // Split forward at a named layer equals the whole forward.
+    let x = wave_input(32, 32);
+    let whole = vgg.forward(x.clone()).unwrap().as_vec();
+    for layer in ["conv5_3", "pool5", "avgpool", "fc7"] {
+        let a = vgg
+            .forward_to(x.clone(), layer, ReluGrad::Standard)
+            .unwrap();
+        let split = vgg
+            .forward_from(a, layer, ReluGrad::Standard)
+            .unwrap()
+            .as_vec();
+        assert_close(&split, &whole, 1e-6, layer);
+    }
+    let a = vgg.forward_to(x, "conv5_3", ReluGrad::Standard).unwrap();
+    assert_eq!(a.shape(), &(1, 512, 2, 2));
+}
+
+// ---------------------------------------------------------------- ImageNet preprocessing
+
+#[test]
+fn preprocessing_the_cat_matches_torchvision() {
+    let fx: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/models/preprocess_cat.json")).unwrap();
+    let x = data::Preprocess::default()
+        .apply(&data::photo(data::Photo::Cat).unwrap())
+        .unwrap();
+    assert_eq!(x.shape(), &(1, 3, 224, 224));
+    let got: Vec<f32> = x.as_vec().into_iter().step_by(37).collect();
+    let want = floats(&fx["values"]);
+    assert_eq!(got.len(), want.len());
+    let worst = got
+        .iter()
+        .zip(&want)
+        .map(|(g, w)| (g - w).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-4, "max |diff| {worst}");
+}

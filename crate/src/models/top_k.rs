@@ -90,35 +90,30 @@ impl TopK {
         self.predictions.iter().map(|p| p.class).collect()
     }
 
-    /// An HTML table (what notebooks show).
-    pub fn to_html(&self) -> String {
-        let mut html = String::from(
-            "<table><thead><tr><th>rank</th><th>class</th><th>name</th><th>logit</th><th>probability</th></tr></thead><tbody>",
-        );
+    /// The predictions as a [`crate::Table`] (rank, class, name, probability, logit).
+    pub fn table(&self) -> crate::Table {
+        let mut table = crate::Table::new(["rank", "class", "name", "probability", "logit"])
+            .title("top predictions");
         for (rank, p) in self.predictions.iter().enumerate() {
-            let name = p
-                .name
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
-            html.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{name}</td><td>{:.3}</td><td>{:.2} %</td></tr>",
-                rank + 1,
-                p.class,
-                p.logit,
-                100.0 * p.probability
-            ));
+            table.push_row([
+                (rank + 1).to_string(),
+                p.class.to_string(),
+                p.name.clone(),
+                format!("{:.2} %", 100.0 * p.probability),
+                format!("{:.3}", p.logit),
+            ]);
         }
-        html.push_str("</tbody></table>");
-        html
+        table
     }
 
-    /// Shows the table in an evcxr notebook (HTML, with the plain-text table as fallback).
+    /// An HTML table (what notebooks show).
+    pub fn to_html(&self) -> String {
+        self.table().to_html()
+    }
+
+    /// Shows the table in an evcxr notebook (HTML, with plain text as fallback).
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\n{self}\nEVCXR_END_CONTENT",
-            self.to_html()
-        );
+        self.table().evcxr_display();
     }
 }
 
@@ -166,7 +161,11 @@ mod tests {
         v[281] = 5.0;
         let top = top_k(&dev.tensor_from_vec(v, (1, 1000)), 1).unwrap();
         assert_eq!(top.predictions[0].name, "tabby, tabby cat");
-        assert!(top.to_html().contains("<td>tabby, tabby cat</td>"));
+        assert!(
+            top.to_html().contains(">tabby, tabby cat</td>"),
+            "{}",
+            top.to_html()
+        );
         let two = dev.tensor_from_vec(vec![0.0f32; 4], (2, 2));
         assert!(top_k(&two, 1)
             .unwrap_err()

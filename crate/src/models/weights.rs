@@ -4,7 +4,6 @@
 //! name up in a [`Checkpoint`] (trying aliases such as timm's names), checks the shape, converts
 //! the dtype and reports what was `loaded`, `missing` and `unused`.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use dfdx::nn::tensor_collection::{
@@ -13,8 +12,9 @@ use dfdx::nn::tensor_collection::{
 };
 use dfdx::prelude::{Cpu, HasShape, Shape, Tensor};
 
-use super::checkpoint::{nearest, write_safetensors, Checkpoint};
-use crate::{Error, ErrorKind, Result};
+use super::checkpoint::{write_safetensors, Checkpoint};
+use super::param::{fill, find_key, finish};
+use crate::{Error, Result};
 
 /// What a load did: which checkpoint keys were used, which model tensors were not found, and
 /// which checkpoint tensors were left over.
@@ -69,26 +69,7 @@ pub fn load_weights<M: TensorCollection<f32, Cpu>>(
         m: (model, String::new()),
         f: &mut loader,
     })?;
-    let mut report = loader.report;
-    let used: BTreeSet<&str> = report.loaded.iter().map(String::as_str).collect();
-    report.unused = checkpoint
-        .keys()
-        .into_iter()
-        .filter(|k| !used.contains(k))
-        .map(String::from)
-        .collect();
-    if let Some(first) = report.missing.first() {
-        let suggestion = nearest(first, report.unused.iter().map(String::as_str));
-        let error = Error::new(ErrorKind::MissingWeight {
-            key: first.clone(),
-            suggestion,
-        });
-        return Err(match report.missing.len() {
-            1 => error,
-            _ => error.with_source(MissingList(report.missing[1..].join(", "))),
-        });
-    }
-    Ok(report)
+    finish(loader.report, checkpoint)
 }
 
 /// Loads `model` from the safetensors file at `path`; see [`load_weights`].
@@ -137,42 +118,10 @@ pub fn save_safetensors<M: TensorCollection<f32, Cpu>>(
     write_safetensors(path, &tensors)
 }
 
-#[derive(Debug)]
-struct MissingList(String);
-
-impl std::fmt::Display for MissingList {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "also missing: {}", self.0)
-    }
-}
-
-impl std::error::Error for MissingList {}
-
 struct Loader<'a> {
     checkpoint: &'a Checkpoint,
     aliases: KeyAliases<'a>,
     report: LoadReport,
-}
-
-impl Loader<'_> {
-    fn find(&self, name: &str) -> Option<String> {
-        std::iter::once(name.to_string())
-            .chain(
-                self.aliases.iter().filter_map(|(from, to)| {
-                    name.strip_prefix(from).map(|rest| format!("{to}{rest}"))
-                }),
-            )
-            .find(|k| self.checkpoint.shape(k).is_some())
-    }
-}
-
-/// Whether a checkpoint tensor of shape `found` may fill a model tensor of shape `expected`.
-fn shapes_fit(expected: &[usize], found: &[usize]) -> bool {
-    expected == found
-        || (expected.len() == 2
-            && found.len() == 4
-            && expected[0] == found[0]
-            && expected[1] == found[1..].iter().product::<usize>())
 }
 
 impl TensorVisitor<f32, Cpu> for Loader<'_> {
@@ -186,22 +135,13 @@ impl TensorVisitor<f32, Cpu> for Loader<'_> {
         _: TensorOptions<S, f32, Cpu>,
         (t, name): (&mut Tensor<S, f32, Cpu>, String),
     ) -> Result<Option<Tensor<S, f32, Cpu>>> {
-        let Some(key) = self.find(&name) else {
-            self.report.missing.push(name);
-            return Ok(None);
-        };
-        let expected: Vec<usize> = t.shape().concrete().into_iter().collect();
-        let found = self.checkpoint.shape(&key).unwrap_or_default().to_vec();
-        if !shapes_fit(&expected, &found) {
-            return Err(Error::new(ErrorKind::WeightShape {
-                key,
-                expected,
-                found,
-            }));
+        match find_key(self.checkpoint, &name, self.aliases) {
+            Some(key) => {
+                fill(t, self.checkpoint, &key)?;
+                self.report.loaded.push(key);
+            }
+            None => self.report.missing.push(name),
         }
-        let values = self.checkpoint.tensor(&key)?;
-        t.copy_from(&values);
-        self.report.loaded.push(key);
         Ok(None)
     }
 }
@@ -228,6 +168,7 @@ impl TensorVisitor<f32, Cpu> for Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
     use dfdx::prelude::*;
 
     type Mlp = (Linear<6, 3>, ReLU, Linear<3, 2>);

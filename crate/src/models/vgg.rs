@@ -1,0 +1,305 @@
+//! VGG11/13/16/19 (Simonyan & Zisserman 2014, <https://arxiv.org/abs/1409.1556>) as typed dfdx
+//! models in torchvision's layout, with named layers for explanation.
+//!
+//! Channel counts are in the types (`Conv2d<64, 128, 3, 1, 1>`), spatial sizes are run-time:
+//! any input of at least 32×32 works, because `avgpool` adapts the last feature map to 7×7 as
+//! torchvision does. Dropout is the identity (these models are for inference and explanation).
+//!
+//! **Tap points.** Each `convB_J` layer's output is taken *after its ReLU* (torchvision
+//! `features.N+1`), as in the Grad-CAM authors' code (conv5_3 → 14×14 at 224²); `poolB` after the
+//! max-pool, `fc6`/`fc7` after their ReLU, `fc8` is the logits.
+//!
+//! **Checkpoints.** Keys are torchvision's (`features.0.weight` … `classifier.6.bias`); timm's
+//! `vgg16.tv_in1k` names (`pre_logits.fc1.weight` stored as a 4096×512×7×7 conv, `pre_logits.fc2`,
+//! `head.fc`) load too. Convert a torchvision `.pth` with the one-liner on [`crate::Checkpoint`].
+
+use dfdx::nn::modules::Linear;
+use dfdx::prelude::*;
+
+use super::checkpoint::{write_safetensors, Checkpoint};
+use super::explain::{LayerInfo, ReluGrad, INPUT};
+use super::param::{load_params, Param};
+use super::util::{check_input, layer_table, linear, reinit, rng, to_logits};
+use super::vgg_layers::{steps, timm_key, Step, TIMM_ALIASES};
+use super::weights::LoadReport;
+use crate::nn::{adaptive_avg_pool2d, max_pool2d, relu, Conv2d};
+use crate::{Activation, Error, Explain, Logits, Result};
+
+/// Which names [`Vgg16::save`] (and the other VGGs) write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VggKeys {
+    /// torchvision: `features.N.*`, `classifier.{0,3,6}.*`.
+    #[default]
+    Torchvision,
+    /// timm `vgg*.tv_in1k`: `features.N.*`, `pre_logits.fc1.*` (a 7×7 conv), `pre_logits.fc2.*`
+    /// (a 1×1 conv), `head.fc.*`.
+    Timm,
+}
+
+macro_rules! vgg {
+    (
+        $(#[$doc:meta])*
+        $Name:ident, $title:literal, blocks: [$($block:expr),+],
+        convs: [$($conv:ident = $index:literal : $cin:literal => $cout:literal),+ $(,)?]
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct $Name {
+            $(
+                #[doc = concat!("Conv 3×3, ", $cin, "→", $cout, ", pad 1 (checkpoint `features.", $index, "`).")]
+                pub $conv: Conv2d<$cin, $cout, 3, 1, 1>,
+            )+
+            /// Linear 25088→4096 (checkpoint `classifier.0`).
+            pub fc6: Linear<25088, 4096, f32, Cpu>,
+            /// Linear 4096→4096 (checkpoint `classifier.3`).
+            pub fc7: Linear<4096, 4096, f32, Cpu>,
+            /// Linear 4096→1000, the logits (checkpoint `classifier.6`).
+            pub fc8: Linear<4096, 1000, f32, Cpu>,
+        }
+
+        impl $Name {
+            const BLOCKS: &'static [&'static [usize]] = &[$(&$block),+];
+
+            /// A randomly initialised model (PyTorch's default uniform init), seeded.
+            pub fn new(seed: u64) -> Self {
+                let dev = Cpu::seed_from_u64(seed);
+                Self {
+                    $($conv: dev.build_module::<Conv2d<$cin, $cout, 3, 1, 1>, f32>(),)+
+                    fc6: dev.build_module::<dfdx::nn::builders::Linear<25088, 4096>, f32>(),
+                    fc7: dev.build_module::<dfdx::nn::builders::Linear<4096, 4096>, f32>(),
+                    fc8: dev.build_module::<dfdx::nn::builders::Linear<4096, 1000>, f32>(),
+                }
+            }
+
+            /// Loads a safetensors checkpoint with torchvision or timm names (f32, f16 or bf16).
+            ///
+            /// # Errors
+            /// [`crate::ErrorKind::Io`] / [`crate::ErrorKind::Format`] for an unreadable file;
+            /// [`crate::ErrorKind::MissingWeight`] (listing every missing tensor, with the
+            /// nearest key as suggestion); [`crate::ErrorKind::WeightShape`].
+            pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
+                let mut model = Self::new(0);
+                model.load_checkpoint(&Checkpoint::open(path)?)?;
+                Ok(model)
+            }
+
+            /// Overwrites the weights from `checkpoint`; returns what was loaded and left over.
+            ///
+            /// # Errors
+            /// As [`Self::load`].
+            pub fn load_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<LoadReport> {
+                load_params(self.params_mut(), checkpoint, TIMM_ALIASES)
+            }
+
+            /// Saves the weights as f32 safetensors, under torchvision's or timm's names.
+            ///
+            /// # Errors
+            /// [`crate::ErrorKind::Io`] if the file cannot be written.
+            pub fn save(&self, path: impl AsRef<std::path::Path>, keys: VggKeys) -> Result<()> {
+                let tensors: Vec<_> = self
+                    .named_tensors()
+                    .into_iter()
+                    .map(|(k, s, v)| {
+                        let (k, s) = match keys {
+                            VggKeys::Torchvision => (k, s),
+                            VggKeys::Timm => timm_key(&k, &s),
+                        };
+                        (k, s, v)
+                    })
+                    .collect();
+                write_safetensors(path, &tensors)
+            }
+
+            /// Every parameter as `(torchvision key, shape, values)`, in checkpoint order.
+            pub fn named_tensors(&self) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+                self.params().into_iter().map(|(k, p)| (k, p.dims(), p.values())).collect()
+            }
+
+            /// The number of trainable parameters.
+            pub fn num_params(&self) -> usize {
+                self.params().iter().map(|(_, p)| p.dims().iter().product::<usize>()).sum()
+            }
+
+            /// Every parameter under its torchvision key.
+            pub fn params(&self) -> Vec<(String, &dyn Param)> {
+                vec![
+                    $(
+                        (concat!("features.", $index, ".weight").to_string(), &self.$conv.weight as &dyn Param),
+                        (concat!("features.", $index, ".bias").to_string(), &self.$conv.bias as &dyn Param),
+                    )+
+                    ("classifier.0.weight".into(), &self.fc6.weight as &dyn Param),
+                    ("classifier.0.bias".into(), &self.fc6.bias as &dyn Param),
+                    ("classifier.3.weight".into(), &self.fc7.weight as &dyn Param),
+                    ("classifier.3.bias".into(), &self.fc7.bias as &dyn Param),
+                    ("classifier.6.weight".into(), &self.fc8.weight as &dyn Param),
+                    ("classifier.6.bias".into(), &self.fc8.bias as &dyn Param),
+                ]
+            }
+
+            /// Every parameter under its torchvision key, writable.
+            pub fn params_mut(&mut self) -> Vec<(String, &mut dyn Param)> {
+                vec![
+                    $(
+                        (concat!("features.", $index, ".weight").to_string(), &mut self.$conv.weight as &mut dyn Param),
+                        (concat!("features.", $index, ".bias").to_string(), &mut self.$conv.bias as &mut dyn Param),
+                    )+
+                    ("classifier.0.weight".into(), &mut self.fc6.weight as &mut dyn Param),
+                    ("classifier.0.bias".into(), &mut self.fc6.bias as &mut dyn Param),
+                    ("classifier.3.weight".into(), &mut self.fc7.weight as &mut dyn Param),
+                    ("classifier.3.bias".into(), &mut self.fc7.bias as &mut dyn Param),
+                    ("classifier.6.weight".into(), &mut self.fc8.weight as &mut dyn Param),
+                    ("classifier.6.bias".into(), &mut self.fc8.bias as &mut dyn Param),
+                ]
+            }
+
+            fn step<T: Tape<f32, Cpu>>(&self, step: &Step, x: Activation<T>, mode: ReluGrad) -> Result<Activation<T>> {
+                match *step {
+                    $(Step::Conv { index: $index, .. } => relu(self.$conv.apply(x)?, mode),)+
+                    Step::Conv { .. } => unreachable!("the VGG layer table and struct disagree"),
+                    Step::Pool { .. } => max_pool2d(x, 2, 2, 0),
+                    Step::AvgPool => adaptive_avg_pool2d(x, (7, 7)),
+                    Step::Fc { index: 0, .. } => relu(linear(&self.fc6, x, "fc6 input")?, mode),
+                    Step::Fc { index: 3, .. } => relu(linear(&self.fc7, x, "fc7 input")?, mode),
+                    Step::Fc { .. } => linear(&self.fc8, x, "fc8 input"),
+                }
+            }
+
+            fn position(&self, layer: &str) -> Result<Option<usize>> {
+                if layer == INPUT {
+                    return Ok(None);
+                }
+                let all = steps(Self::BLOCKS);
+                all.iter()
+                    .position(|s| s.name() == layer)
+                    .map(Some)
+                    .ok_or_else(|| Error::unknown_layer(layer, all.iter().map(|s| s.name().to_string()).collect()))
+            }
+        }
+
+        impl Explain for $Name {
+            fn name(&self) -> &str {
+                $title
+            }
+
+            fn input_shape(&self) -> [usize; 3] {
+                [3, 224, 224]
+            }
+
+            fn num_classes(&self) -> usize {
+                1000
+            }
+
+            fn layers(&self) -> Vec<LayerInfo> {
+                steps(Self::BLOCKS).iter().map(Step::info).collect()
+            }
+
+            fn forward_to<T: Tape<f32, Cpu>>(&self, x: Activation<T>, layer: &str, relu: ReluGrad) -> Result<Activation<T>> {
+                let end = self.position(layer)?.map_or(0, |i| i + 1);
+                check_input(&x, 3, 32, $title)?;
+                let mut x = x;
+                for step in &steps(Self::BLOCKS)[..end] {
+                    x = self.step(step, x, relu)?;
+                }
+                Ok(x)
+            }
+
+            fn forward_from<T: Tape<f32, Cpu>>(&self, a: Activation<T>, layer: &str, relu: ReluGrad) -> Result<Logits<T>> {
+                let start = self.position(layer)?.map_or(0, |i| i + 1);
+                if start == 0 {
+                    check_input(&a, 3, 32, $title)?;
+                }
+                let mut a = a;
+                for step in &steps(Self::BLOCKS)[start..] {
+                    a = self.step(step, a, relu)?;
+                }
+                to_logits(a)
+            }
+
+            fn randomize_layer(&mut self, layer: &str, seed: u64) -> Result<()> {
+                let index = self.position(layer)?;
+                let key = index.and_then(|i| steps(Self::BLOCKS)[i].info().key).filter(|_| {
+                    index.is_some_and(|i| steps(Self::BLOCKS)[i].info().params > 0)
+                });
+                let Some(key) = key else {
+                    return Err(Error::invalid("layer", format!("`{layer}` has no weights to randomise")));
+                };
+                let mut r = rng(seed);
+                let prefix = format!("{key}.");
+                let mut params: Vec<(String, &mut dyn Param)> =
+                    self.params_mut().into_iter().filter(|(k, _)| k.starts_with(&prefix)).collect();
+                let fan_in: usize = params[0].1.dims()[1..].iter().product();
+                for (_, p) in params.iter_mut() {
+                    reinit_param(*p, fan_in, &mut r);
+                }
+                Ok(())
+            }
+        }
+
+        impl std::fmt::Display for $Name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", layer_table($title, self.input_shape(), &self.layers()))
+            }
+        }
+    };
+}
+
+fn reinit_param(p: &mut dyn Param, fan_in: usize, r: &mut rand::rngs::StdRng) {
+    let n: usize = p.dims().iter().product();
+    let mut t: Tensor<(usize,), f32, Cpu> = Cpu::default().zeros_like(&(n,));
+    reinit(&mut t, fan_in, r);
+    p.set_values(&t.as_vec());
+}
+
+vgg!(
+    /// VGG11 ("configuration A"), torchvision layout; 132,863,336 parameters. See the module docs.
+    Vgg11, "VGG11", blocks: [[64], [128], [256, 256], [512, 512], [512, 512]],
+    convs: [
+        conv1_1 = 0: 3 => 64, conv2_1 = 3: 64 => 128, conv3_1 = 6: 128 => 256, conv3_2 = 8: 256 => 256,
+        conv4_1 = 11: 256 => 512, conv4_2 = 13: 512 => 512, conv5_1 = 16: 512 => 512, conv5_2 = 18: 512 => 512,
+    ]
+);
+
+vgg!(
+    /// VGG13 ("configuration B"), torchvision layout; 133,047,848 parameters. See the module docs.
+    Vgg13, "VGG13", blocks: [[64, 64], [128, 128], [256, 256], [512, 512], [512, 512]],
+    convs: [
+        conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
+        conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv4_1 = 15: 256 => 512, conv4_2 = 17: 512 => 512,
+        conv5_1 = 20: 512 => 512, conv5_2 = 22: 512 => 512,
+    ]
+);
+
+vgg!(
+    /// VGG16 ("configuration D"), torchvision layout; 138,357,544 parameters.
+    ///
+    /// Layers: `conv1_1` … `conv5_3` (after ReLU), `pool1` … `pool5`, `avgpool`, `fc6`, `fc7`,
+    /// `fc8` (logits). See the module docs for tap points and checkpoint names.
+    ///
+    /// # Example
+    /// ```no_run
+    /// use glassbox::{data, top_k, Explain, Vgg16};
+    /// // Weights converted from torchvision (see `Checkpoint` for the one-liner).
+    /// let vgg = Vgg16::load("vgg16.safetensors")?;
+    /// let x = data::Preprocess::default().apply(&data::photo(data::Photo::Cat)?)?;
+    /// println!("{}", top_k(&vgg.forward(x)?, 5)?);
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    Vgg16, "VGG16", blocks: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]],
+    convs: [
+        conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
+        conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv3_3 = 14: 256 => 256,
+        conv4_1 = 17: 256 => 512, conv4_2 = 19: 512 => 512, conv4_3 = 21: 512 => 512,
+        conv5_1 = 24: 512 => 512, conv5_2 = 26: 512 => 512, conv5_3 = 28: 512 => 512,
+    ]
+);
+
+vgg!(
+    /// VGG19 ("configuration E"), torchvision layout; 143,667,240 parameters. See the module docs.
+    Vgg19, "VGG19", blocks: [[64, 64], [128, 128], [256, 256, 256, 256], [512, 512, 512, 512], [512, 512, 512, 512]],
+    convs: [
+        conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
+        conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv3_3 = 14: 256 => 256, conv3_4 = 16: 256 => 256,
+        conv4_1 = 19: 256 => 512, conv4_2 = 21: 512 => 512, conv4_3 = 23: 512 => 512, conv4_4 = 25: 512 => 512,
+        conv5_1 = 28: 512 => 512, conv5_2 = 30: 512 => 512, conv5_3 = 32: 512 => 512, conv5_4 = 34: 512 => 512,
+    ]
+);
