@@ -784,3 +784,27 @@ fn mnist_input_sizes_non_square_kept_and_too_small_rejected() {
     assert!(matches!(e.kind(), ErrorKind::Shape { .. }), "{e}");
     assert!(e.to_string().contains("H, W ≥ 4"), "{e}");
 }
+
+#[test]
+fn vgg16_has_no_gap_head_so_cam_is_unsupported() {
+    let vgg = Vgg16::new(0);
+    let e = Cam::new(&vgg).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Unsupported { .. }));
+    assert!(
+        e.to_string().contains("VGG16") || e.to_string().contains("Vgg16"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("use GradCam"), "{e}");
+}
+
+#[test]
+#[ignore = "slow: a VGG16 forward + backward at 224² (random weights)"]
+fn vgg16_grad_cam_at_conv5_3_is_14_by_14() {
+    let vgg = Vgg16::new(0);
+    let x = testing::random_input([1, 3, 224, 224], 0);
+    let map = GradCam::new(&vgg, "conv5_3")
+        .explain(&x, Target::Class(281))
+        .unwrap();
+    assert_eq!(map.shape(), [1, 1, 14, 14]);
+    assert_eq!(map.upsampled().shape(), [1, 1, 224, 224]);
+}
