@@ -6,11 +6,14 @@
 //! conv3 32→64 → ReLU → global average pool → fc 64→10; input 1×28×28. Grad-CAM at `conv3`
 //! (after its ReLU).
 //!
+//! With `GLASSBOX_BENCH_VGG16=1`, also Saliency and Grad-CAM (`conv5_3`) on VGG16 at 224², batch
+//! 1 (random weights; IG-50 and batch 16 at 224² take minutes per sample on 2 cores).
+//!
 //! Run: `cargo bench -p glassbox --bench attribution`, then
 //! `/work/pyenv/bin/python crate/benches/peers/attribution_vs_captum.py`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use glassbox::{testing, GradCam, IntegratedGradients, MnistNet, Saliency, Target};
+use glassbox::{testing, GradCam, IntegratedGradients, MnistNet, Saliency, Target, Vgg16};
 
 fn bench(c: &mut Criterion) {
     let net = MnistNet::pretrained().unwrap();
@@ -45,6 +48,25 @@ fn bench(c: &mut Criterion) {
         );
     }
     group.finish();
+    if std::env::var("GLASSBOX_BENCH_VGG16").is_ok() {
+        let vgg = Vgg16::new(0);
+        let x = testing::random_input([1, 3, 224, 224], 1);
+        let mut group = c.benchmark_group("attribution_vgg16");
+        group
+            .sample_size(10)
+            .measurement_time(std::time::Duration::from_secs(20));
+        group.bench_with_input(BenchmarkId::new("saliency", 1), &x, |b, x| {
+            b.iter(|| Saliency::new(&vgg).explain(x, Target::Class(281)).unwrap())
+        });
+        group.bench_with_input(BenchmarkId::new("grad_cam", 1), &x, |b, x| {
+            b.iter(|| {
+                GradCam::new(&vgg, "conv5_3")
+                    .explain(x, Target::Class(281))
+                    .unwrap()
+            })
+        });
+        group.finish();
+    }
 }
 
 criterion_group!(benches, bench);

@@ -12,7 +12,7 @@
 use dfdx::prelude::*;
 use rand::{Rng, SeedableRng};
 
-use crate::attribution::pipeline::{check_layer, dims, tensor};
+use crate::attribution::pipeline::{check_layer, tensor};
 use crate::models::INPUT;
 use crate::{Activation, Error, Explain, GapHead, LayerInfo, Logits, ReluGrad, Result};
 
@@ -414,7 +414,6 @@ pub fn random_input(shape: [usize; 4], seed: u64) -> Activation {
 
 /// The values of a tensor, row-major (a convenience for tests).
 pub fn values(t: &Activation) -> Vec<f32> {
-    let _ = dims(t);
     t.as_vec()
 }
 

@@ -377,6 +377,16 @@ fn batches_equal_single_images() {
             Box::new(|x| Occlusion::new(&net).explain(x, Target::Predicted).unwrap()),
         ),
         (
+            "smoothgrad",
+            Box::new(|x| {
+                SmoothGrad::new(&net)
+                    .samples(6)
+                    .batch_size(4)
+                    .explain(x, Target::Predicted)
+                    .unwrap()
+            }),
+        ),
+        (
             "score-cam",
             Box::new(|x| {
                 ScoreCam::new(&net, "relu2")
@@ -739,4 +749,62 @@ fn mnist_every_method_runs_and_renders() {
     if let Ok(dir) = std::env::var("GLASSBOX_RENDER_DIR") {
         fig.save(format!("{dir}/mnist_explain_all.png")).unwrap();
     }
+}
+
+#[test]
+fn mnist_input_sizes_non_square_kept_and_too_small_rejected() {
+    // REFERENCE §2.10: a non-square image keeps H × W, and the map's hot spot stays in its corner.
+    let net = MnistNet::pretrained().unwrap();
+    let mut pixels = vec![0.0f32; 28 * 44];
+    for y in 2..12 {
+        for x in 30..40 {
+            pixels[y * 44 + x] = 1.0; // a bright block in the top-right corner
+        }
+    }
+    let x = tensor(pixels, [1, 1, 28, 44]);
+    let sal = Saliency::new(&net).explain(&x, Target::Predicted).unwrap();
+    assert_eq!(sal.shape(), [1, 1, 28, 44]);
+    let cam = GradCam::new(&net, "conv3")
+        .explain(&x, Target::Predicted)
+        .unwrap();
+    assert_eq!(cam.shape(), [1, 1, 7, 11]);
+    let up = cam.clone().abs().upsampled();
+    assert_eq!(up.shape(), [1, 1, 28, 44]);
+    let argmax = (0..28 * 44)
+        .max_by(|&i, &j| up.values()[i].total_cmp(&up.values()[j]))
+        .unwrap();
+    assert!(
+        argmax % 44 >= 22,
+        "the hot spot moved to the left half: column {}",
+        argmax % 44
+    );
+    let e = GradCam::new(&net, "conv3")
+        .explain(&tensor(vec![0.5; 4], [1, 1, 2, 2]), Target::Predicted)
+        .unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Shape { .. }), "{e}");
+    assert!(e.to_string().contains("H, W ≥ 4"), "{e}");
+}
+
+#[test]
+fn vgg16_has_no_gap_head_so_cam_is_unsupported() {
+    let vgg = Vgg16::new(0);
+    let e = Cam::new(&vgg).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Unsupported { .. }));
+    assert!(
+        e.to_string().contains("VGG16") || e.to_string().contains("Vgg16"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("use GradCam"), "{e}");
+}
+
+#[test]
+#[ignore = "slow: a VGG16 forward + backward at 224² (random weights)"]
+fn vgg16_grad_cam_at_conv5_3_is_14_by_14() {
+    let vgg = Vgg16::new(0);
+    let x = testing::random_input([1, 3, 224, 224], 0);
+    let map = GradCam::new(&vgg, "conv5_3")
+        .explain(&x, Target::Class(281))
+        .unwrap();
+    assert_eq!(map.shape(), [1, 1, 14, 14]);
+    assert_eq!(map.upsampled().shape(), [1, 1, 224, 224]);
 }

@@ -55,8 +55,8 @@ root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."
                     "criterion", "attribution")
 
 
-def ours(case, batch):
-    path = os.path.join(root, case, str(batch), "new", "estimates.json")
+def ours(case, batch, group="attribution"):
+    path = os.path.join(root, "..", group, case, str(batch), "new", "estimates.json")
     try:
         with open(path) as f:
             return json.load(f)["mean"]["point_estimate"] / 1e9
@@ -88,3 +88,23 @@ for batch in [1, 16]:
         ratio = f"{mine / theirs:8.2f}" if mine else "     n/a"
         mine_ms = f"{mine * 1e3:13.3f}" if mine else "          n/a"
         print(f"{name:<28}{batch:>6}{theirs * 1e3:12.3f}{mine_ms}{ratio}")
+
+if os.environ.get("GLASSBOX_BENCH_VGG16"):
+    import torchvision
+    vgg = torchvision.models.vgg16(weights=None).eval()
+    for p in vgg.parameters():
+        p.requires_grad_(False)
+    x = torch.rand(1, 3, 224, 224)
+    layer = vgg.features[29]  # conv5_3 after its ReLU
+    cases = {
+        "saliency": lambda: Saliency(vgg).attribute(x, target=281, abs=True),
+        "grad_cam": lambda: LayerGradCam(vgg, layer).attribute(x, target=281),
+    }
+    print("VGG16 224², batch 1 (random weights)")
+    for name, f in cases.items():
+        theirs = timeit(f, repeat=5)
+        mine = ours(name, 1, "attribution_vgg16")
+        ratio = f"{mine / theirs:8.2f}" if mine else "     n/a"
+        mine_ms = f"{mine * 1e3:13.3f}" if mine else "          n/a"
+        print(f"{name:<28}{1:>6}{theirs * 1e3:12.3f}{mine_ms}{ratio}")
+

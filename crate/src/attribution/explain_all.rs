@@ -44,7 +44,11 @@ pub fn explain_all<M: Explain>(
         Target::Class(class)
     };
     let t = || target.clone();
-    let names: Vec<String> = (0..probs.len()).map(|c| c.to_string()).collect();
+    // ImageNet-sized heads get ImageNet's class names, others their indices.
+    let names: Vec<String> = match crate::data::imagenet_classes() {
+        list if list.len() == probs.len() => list.iter().map(|n| n.to_string()).collect(),
+        _ => (0..probs.len()).map(|c| c.to_string()).collect(),
+    };
     let prediction = BarChart::top_k(&probs, &names, 5.min(probs.len()))?
         .title(format!("softmax · explaining class {class}"));
     let picture = Picture::from_activation(&x, 0)?.normalized();

@@ -2,7 +2,8 @@
 //!
 //! Draelos & Carin (2020), *Use HiResCAM instead of Grad-CAM for faithful explanations of
 //! convolutional neural networks*, <https://arxiv.org/abs/2011.08891>, eq. (5).
-//! Equals Grad-CAM (times `Z`-free scaling) when a global average pool follows the layer.
+//! Equals Grad-CAM when a global average pool and a linear layer follow the layer (the
+//! gradient is then the same at every position).
 
 use crate::attribution::cam::{cam_method, CamFormula, CamInput};
 

@@ -29,6 +29,8 @@ pub enum NoiseStatistic {
 /// SmoothGrad: `(1/n) Σ_i ∂S_c/∂x (x + ε_i)`, `ε_i ~ N(0, σ²)`, `[R, C, H, W]`, raw.
 ///
 /// Defaults: `n = 25` samples, `noise = 0.15` (σ = 0.15·(max − min) of each image), seed 0.
+/// Each image's noise is drawn from a generator seeded by the seed and the image's pixels, so
+/// an image gets the same map alone or in any batch.
 /// The noisy copies are batched ([`SmoothGrad::batch_size`] per backward pass). The paper's
 /// picture is `.abs().max_channels()`.
 ///
@@ -131,13 +133,17 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
         }
         let (x, rows) = resolve_rows(self.model, input, &target)?;
         let (x, n, img) = (x.as_vec(), self.samples, c * h * w);
-        let mut rng = rand::rngs::StdRng::seed_from_u64(self.seed);
         let (mut sum, mut sum_sq) = (
             vec![0.0f64; rows.len() * img],
             vec![0.0f64; rows.len() * img],
         );
         let jobs: Vec<usize> = (0..rows.len())
             .flat_map(|r| std::iter::repeat_n(r, n))
+            .collect();
+        let mut rngs: Vec<rand::rngs::StdRng> = (0..rows.len())
+            .map(|r| {
+                rand::rngs::StdRng::seed_from_u64(self.seed ^ fnv1a(&x[r * img..(r + 1) * img]))
+            })
             .collect();
         for chunk in jobs.chunks(self.batch_size) {
             let mut batch = Vec::with_capacity(chunk.len() * img);
@@ -147,7 +153,7 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
                 let sigma = (self.noise * (hi - lo)).max(0.0);
                 let normal = Normal::new(0.0f32, sigma)
                     .map_err(|e| Error::invalid("noise", e.to_string()))?;
-                batch.extend(xi.iter().map(|v| v + normal.sample(&mut rng)));
+                batch.extend(xi.iter().map(|v| v + normal.sample(&mut rngs[r])));
             }
             let class = chunk.iter().map(|&r| rows.class[r]).collect();
             let sub = Rows {
@@ -200,4 +206,11 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
         .with_param("noise", self.noise)
         .with_param("seed", self.seed))
     }
+}
+
+/// FNV-1a hash of the pixels' bits: a per-image seed that does not depend on batch position.
+fn fnv1a(pixels: &[f32]) -> u64 {
+    pixels.iter().fold(0xcbf2_9ce4_8422_2325, |h, v| {
+        (h ^ v.to_bits() as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }

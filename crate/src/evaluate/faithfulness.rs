@@ -7,7 +7,7 @@
 //! fast (low AUC). **Insertion** starts from a blurred copy (Gaussian, kernel 11, σ 5) and puts
 //! the pixels back: a faithful map makes it rise fast (high AUC).
 
-use crate::attribution::pipeline::{check_input, dims, scores};
+use crate::attribution::pipeline::{check_input, scores};
 use crate::render::Plot;
 use crate::{Activation, Attribution, Error, Explain, Figure, LineChart, Result};
 
@@ -121,7 +121,6 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
                 )?);
             }
         }
-        let _ = dims(input);
         Ok(FaithfulnessCurves {
             method: attribution.method().to_string(),
             per_step,
