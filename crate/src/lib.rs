@@ -12,7 +12,7 @@ mod error;
 pub mod models;
 pub mod nn;
 pub mod render;
-mod rules;
+pub mod rules;
 
 pub use data::{CreditRules, Standardizer, Tabular};
 pub use error::{Error, ErrorKind, Result};
