@@ -2,6 +2,7 @@
 //! drawn with the shared [`BarChart`] (red toward the class, blue away, largest |value| on top).
 
 use super::FeatureAttribution;
+use crate::render::{display_via_figure, Plot};
 use crate::{BarChart, Error, Figure, Result};
 
 impl FeatureAttribution {
@@ -75,6 +76,15 @@ impl FeatureAttribution {
             .figure()
     }
 }
+
+impl Plot for FeatureAttribution {
+    /// The global view ([`FeatureAttribution::summary_chart`]).
+    fn figure(&self) -> Result<Figure> {
+        self.summary_chart()
+    }
+}
+
+display_via_figure!(FeatureAttribution);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Condition, DecisionTree};
+use crate::render::{display_via_figure, Plot};
 use crate::{Error, Figure, Result};
 
 const BOX_W: i32 = 156;
@@ -187,6 +188,24 @@ impl DecisionTree {
     }
 }
 
+impl Plot for DecisionTree {
+    /// The tree diagram ([`DecisionTree::diagram`]).
+    fn figure(&self) -> Result<Figure> {
+        self.diagram()
+    }
+}
+
+display_via_figure!(DecisionTree);
+
+impl std::fmt::Display for DecisionTree {
+    /// A one-line summary, then one rule per line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (depth, min_leaf) = self.limits();
+        writeln!(f, "DecisionTree: depth {} (max {depth}), {} leaves (≥ {min_leaf} samples each), {} samples", self.depth(), self.leaves().len(), self.nodes()[0].samples)?;
+        write!(f, "{}", self.rules_text(None))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Cart, Tabular};
@@ -223,6 +242,8 @@ mod tests {
             .unwrap();
         assert_eq!(probe, [expected.0, expected.1, expected.2]);
         assert_ne!(probe, [255, 255, 255]);
+        assert_eq!(tree.figure().unwrap(), fig);
+        assert!(tree.to_string().starts_with("DecisionTree: depth 2 (max 2), 3 leaves (≥ 1 samples each), 6 samples\nif x ≤ 2 then a (precision 1.00, 2 cases)\nif 3 ≤ x ≤ 4 then b"), "{tree}");
         // Long feature names widen every box (up to a limit).
         let long = Tabular::new(
             vec!["worst concave points of the nucleus".into()],

@@ -374,6 +374,30 @@ impl<const F: usize, const H: usize, const C: usize> Explain for TabularMlp<F, H
         }
         Ok(h)
     }
+
+    /// Re-draws `fc1`, `fc2` or `fc3` from dfdx's default initialisation (uniform in
+    /// `±1/√fan_in`), seeded, for the parameter-randomisation sanity check.
+    fn randomize_layer(&mut self, layer: &str, seed: u64) -> Result<()> {
+        let dev = Cpu::seed_from_u64(seed);
+        match layer {
+            "fc1" => self.layers.fc1 = BuildModule::build(&dev),
+            "fc2" => self.layers.fc2 = BuildModule::build(&dev),
+            "fc3" => self.layers.fc3 = BuildModule::build(&dev),
+            "relu1" | "relu2" => {
+                return Err(Error::invalid(
+                    "layer",
+                    format!("`{layer}` has no weights; randomise fc1, fc2 or fc3"),
+                ))
+            }
+            _ => {
+                return Err(Error::unknown_layer(
+                    layer,
+                    LAYERS.iter().map(|s| s.to_string()).collect(),
+                ))
+            }
+        }
+        Ok(())
+    }
 }
 
 fn guided_unsupported(relu: ReluGrad) -> Result<()> {
@@ -433,6 +457,27 @@ mod tests {
             .to_string()
             .contains("[B, 6, 1, 1]"));
         assert!(TabularMlp::<5>::train(&data, &MlpFit::default()).is_err());
+    }
+
+    #[test]
+    fn randomizing_a_layer_changes_only_that_layer_and_is_seeded() {
+        let data = credit_risk(200, 3).unwrap();
+        let net = TabularMlp::<6, 8>::train(
+            &data,
+            &MlpFit {
+                epochs: 1,
+                verbose: false,
+                ..MlpFit::default()
+            },
+        )
+        .unwrap();
+        let (mut a, mut b) = (net.clone(), net.clone());
+        a.randomize_layer("fc3", 9).unwrap();
+        b.randomize_layer("fc3", 9).unwrap();
+        assert_eq!(a.layers.fc3.weight.as_vec(), b.layers.fc3.weight.as_vec());
+        assert_ne!(a.layers.fc3.weight.as_vec(), net.layers.fc3.weight.as_vec());
+        assert_eq!(a.layers.fc1.weight.as_vec(), net.layers.fc1.weight.as_vec());
+        assert!(a.randomize_layer("relu1", 1).is_err() && a.randomize_layer("conv1", 1).is_err());
     }
 
     #[test]
