@@ -29,7 +29,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL_NAME = "glassbox-rust"
 STARTUP_TIMEOUT_S = 600  # evcxr starts in seconds; the first `:dep` compile happens in a cell
-CELL_TIMEOUT_S = 1800  # a cold first cell compiles dfdx, plotters, image, ... at :opt 2
+CELL_TIMEOUT_S = 3600  # a cold first cell compiles dfdx, faer, plotters, image... at :opt 2 (minutes)
 
 
 @dataclass
