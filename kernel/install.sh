@@ -48,8 +48,8 @@ if [ ! -d "$sysroot/lib/rustlib/src/rust/library" ]; then
 fi
 
 # --- evcxr_jupyter --------------------------------------------------------------------------------
-if ! cargo install --list 2>/dev/null | grep -q "^evcxr_jupyter v$evcxr_version:" ||
-  ! command -v evcxr_jupyter >/dev/null; then
+installed="$(cargo install --list 2>/dev/null || true)"
+if ! grep -q "^evcxr_jupyter v$evcxr_version:" <<<"$installed" || ! command -v evcxr_jupyter >/dev/null; then
   say "installing evcxr_jupyter $evcxr_version with cargo (once; about 10 minutes on 2 cores)"
   # Outside the repo so that rust-toolchain.toml does not matter and ~/.cargo/bin gets it.
   (cd / && cargo install --locked evcxr_jupyter --version "$evcxr_version") ||
@@ -78,17 +78,18 @@ if [ "$use_venv" = 1 ]; then
   fi
   python="$venv/bin/python"
   jupyter="$venv/bin/jupyter"
+  # One stamp line per requirements file installed (hash of it and the constraints).
   stamp="$venv/.glassbox-requirements.sha256"
-  want="$(cat "$here/constraints.txt" "${reqs[@]}" | sha256sum | cut -d' ' -f1)"
-  have="$(cat "$stamp" 2>/dev/null || true)"
-  # Each stamp line is the hash of one set of requirement files already installed.
-  if ! grep -qx "$want" <<<"$have"; then
-    say "installing pinned Python packages: ${reqs[*]#"$root/"}"
-    args=()
-    for r in "${reqs[@]}"; do args+=(-r "$r"); done
-    "$python" -m pip install --quiet --disable-pip-version-check -c "$here/constraints.txt" "${args[@]}" ||
+  todo=() hashes=()
+  for r in "${reqs[@]}"; do
+    h="$(cat "$here/constraints.txt" "$r" | sha256sum | cut -d' ' -f1)"
+    if ! grep -qx "$h" "$stamp" 2>/dev/null; then todo+=(-r "$r"); hashes+=("$h"); fi
+  done
+  if [ ${#todo[@]} -gt 0 ]; then
+    say "installing pinned Python packages into .venv: ${todo[*]//"$root/"/}"
+    "$python" -m pip install --quiet --disable-pip-version-check -c "$here/constraints.txt" "${todo[@]}" ||
       die "pip install failed (see above); PyPI must be reachable on first install."
-    echo "$want" >>"$stamp"
+    printf '%s\n' "${hashes[@]}" >>"$stamp"
   fi
 else
   jupyter="$(command -v jupyter || true)"
@@ -115,10 +116,12 @@ cat >"$spec_dir/kernel.json" <<EOF
 EOF
 spec_json="$("$python" -c 'import sys; print(sys.prefix)')/share/jupyter/kernels/$spec_name/kernel.json"
 if ! cmp -s "$spec_dir/kernel.json" "$spec_json" 2>/dev/null; then
-  "$jupyter" kernelspec install --sys-prefix --replace --name "$spec_name" "$spec_dir" >/dev/null
+  "$jupyter" kernelspec install --sys-prefix --replace --name "$spec_name" "$spec_dir" >/dev/null 2>&1 ||
+    die "'$jupyter kernelspec install' failed for $spec_name"
   say "registered kernelspec '$spec_name' (\"$spec_display\") in $(dirname "$spec_json")"
 fi
-"$jupyter" kernelspec list 2>/dev/null | grep -q "^ *$spec_name " ||
+specs="$("$jupyter" kernelspec list 2>/dev/null || true)"
+grep -q "^ *$spec_name " <<<"$specs" ||
   die "the kernelspec '$spec_name' is not visible to '$jupyter kernelspec list'."
 
 say "ready: evcxr_jupyter $evcxr_version, kernel '$spec_display' ($spec_name), python $python"

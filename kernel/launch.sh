@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts evcxr_jupyter for the "Rust · glassbox" kernelspec (written by kernel/install.sh).
 #
-# - EVCXR_CONFIG_DIR=kernel/evcxr-config: `:opt 2` and `:cache` from init.evcxr.
+# - EVCXR_CONFIG_DIR=kernel/evcxr-config: `:opt 2` from init.evcxr.
 # - EVCXR_TMPDIR (evcxr's build folder): kept as given; otherwise the first free slot
 #   target/evcxr/kernel-N (N = 0..3), held with a lock for the kernel's lifetime, so a new kernel
 #   reuses what the previous one compiled (glassbox itself included) and two kernels never share a

@@ -29,7 +29,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL_NAME = "glassbox-rust"
 STARTUP_TIMEOUT_S = 600  # evcxr starts in seconds; the first `:dep` compile happens in a cell
-CELL_TIMEOUT_S = 1800  # a cold first cell compiles dfdx, plotters, image, ... at :opt 2
+CELL_TIMEOUT_S = 3600  # a cold first cell compiles dfdx, faer, plotters, image... at :opt 2 (minutes)
 
 
 @dataclass
@@ -62,6 +62,22 @@ def describe_failure(nb: nbformat.NotebookNode, fallback: str) -> str:
                 error = trace.strip() or f"{out.get('ename', '')}: {out.get('evalue', '')}"
                 return _format_failure(number, cell.source, _ansi_free(error))
     return _ansi_free(fallback)
+
+
+def stderr_failure(nb: nbformat.NotebookNode) -> str | None:
+    """evcxr reports an error returned by `?` as text on stderr, not as a Jupyter error, so the
+    cell "succeeds". Any stderr output fails the notebook unless the cell is tagged `stderr-ok`."""
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        if "stderr-ok" in cell.get("metadata", {}).get("tags", []):
+            continue
+        text = "".join(o.get("text", "") for o in cell.get("outputs", [])
+                       if o.get("output_type") == "stream" and o.get("name") == "stderr")
+        if text.strip():
+            return _format_failure(number, cell.source,
+                                   _ansi_free(text) + "\n(written to stderr: how evcxr shows an "
+                                   "error returned with `?`; tag the cell `stderr-ok` if intended)")
+    return None
 
 
 def _format_failure(number: int, source: str, error: str) -> str:
@@ -120,6 +136,8 @@ def execute(source: Path, out_dir: Path, cell_timeout: int = CELL_TIMEOUT_S) -> 
     except Exception as e:  # kernel missing, cannot start, ...: still report, never hide
         error = f"{type(e).__name__}: {e}"
     seconds = time.monotonic() - start
+    if error is None:
+        error = stderr_failure(nb)
     nbformat.write(nb, executed)
     return Result(source, executed, seconds, error)
 

@@ -6,7 +6,8 @@ Cell tags (JupyterLab: the property inspector, "Common Tools" → "Cell Tags"):
                    (at least 1% of its pixels differ from its most common colour);
 - `text:<words>`   the cell's text output (stdout, stderr or text/plain) contains `<words>`
                    (a tag cannot hold a comma: pick a substring without one);
-- `no-error-text`  nothing the cell printed contains "error" (for cells that must stay quiet).
+- `no-error-text`  nothing the cell printed contains "error" (for cells that must stay quiet);
+- `stderr-ok`      the cell may write to stderr (kernel/notebook_runner.py otherwise fails it).
 
 And for every notebook: the kernelspec is `glassbox-rust`, and the first code cell is
 `:dep glassbox = { path = "…/crate" }`.

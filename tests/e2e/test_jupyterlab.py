@@ -1,7 +1,7 @@
 """JupyterLab, as a user sees it: a server on localhost, an executed notebook opened in headless
 Chromium (Debian's /usr/bin/chromium, driven by Playwright), and the figure checked twice — in the
-DOM (an <img> with a PNG data URL of the figure's size) and in the screenshot (the pixels where
-that <img> sits are the figure's pixels)."""
+DOM (an <img> with a PNG data URL of the figure's size) and in a screenshot (the pixels shown where
+that <img> sits are the figure's pixels). The window's screenshot: target/e2e/jupyterlab.png."""
 
 import io
 import json
@@ -66,7 +66,7 @@ def lab(executed_notebook):
         [str(ROOT / ".venv/bin/jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
          f"--port={port}", f"--IdentityProvider.token={token}",
          f"--ServerApp.root_dir={home / 'root'}", "--LabApp.news_url=",
-         "--ServerApp.open_browser=False"],
+         "--ServerApp.open_browser=False"] + (["--allow-root"] if os.getuid() == 0 else []),
         env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -111,8 +111,10 @@ def test_the_figure_renders_in_jupyterlab(lab, executed_notebook):
                                    timeout=30_000)
             dom = img.evaluate("i => ({src: i.src.slice(0, 22), w: i.naturalWidth,"
                                " h: i.naturalHeight, shownW: i.clientWidth})")
-            page.wait_for_timeout(500)  # let layout settle before the screenshot
-            box = img.bounding_box()
+            page.wait_for_timeout(1000)  # let JupyterLab finish laying out the notebook
+            # What the user sees where the <img> is (Playwright scrolls it into view first)...
+            shown = Image.open(io.BytesIO(img.screenshot())).convert("RGB")
+            # ...and the whole window, for a person to look at.
             page.screenshot(path=str(shot_path))
         finally:
             browser.close()
@@ -120,9 +122,11 @@ def test_the_figure_renders_in_jupyterlab(lab, executed_notebook):
     assert dom["src"] == "data:image/png;base64,", dom
     assert (dom["w"], dom["h"]) == expected.size, (dom, expected.size)
     assert dom["shownW"] == expected.width, f"the figure is scaled in the page: {dom}"
-    shot = Image.open(shot_path).convert("RGB")
-    x, y = round(box["x"]), round(box["y"])
-    region = shot.crop((x, y, x + expected.width, y + expected.height))
-    diff = ImageStat.Stat(ImageChops.difference(region, expected)).mean
-    assert max(diff) < 8, (
-        f"the screenshot ({shot_path}) at {x},{y} does not show the figure: mean diff {diff}")
+    # The element's box may start at a fractional pixel: allow one pixel of extra edge.
+    assert abs(shown.width - expected.width) <= 1 and abs(shown.height - expected.height) <= 1
+    diff = min(
+        max(ImageStat.Stat(ImageChops.difference(
+            shown.crop((dx, dy, dx + expected.width, dy + expected.height)), expected)).mean)
+        for dx in range(shown.width - expected.width + 1)
+        for dy in range(shown.height - expected.height + 1))
+    assert diff < 8, f"the screenshot does not show the figure: mean diff {diff} ({shot_path})"
