@@ -1,8 +1,67 @@
 //! # glassbox — see inside your dfdx models, right in the notebook
 //!
 //! Saliency maps, class activation maps, feature-map grids, network diagrams, PCA / t-SNE / UMAP
-//! projections, surrogate rules and training curves for [dfdx](https://docs.rs/dfdx) models,
-//! rendered to PNG and shown inline in JupyterLab through evcxr.
+//! projections, surrogate rules and training curves for [dfdx](https://docs.rs/dfdx) 0.13 models,
+//! rendered to PNG and shown inline in JupyterLab through evcxr. Everything runs offline on
+//! stable Rust: the convolution engine is glassbox's own, and real MNIST digits plus a trained
+//! small CNN ship inside the crate.
+//!
+//! ## Contents
+//! 1. [Quick start](#quick-start)
+//! 2. [Concepts](#concepts): models and layers → targets → attribution maps → figures
+//! 3. [Methods](#methods)
+//! 4. [Notebooks](#notebooks-evcxr)
+//! 5. [Crate features](#crate-features)
+//!
+//! ## Quick start
+//!
+//! Grad-CAM on the shipped MNIST model, and the picture you would see inline in a notebook:
+//!
+//! ```
+//! use glassbox::prelude::*;
+//! use glassbox::MnistNet;
+//!
+//! let net = MnistNet::pretrained()?;                  // trained on the embedded digits
+//! let mnist = glassbox::data::mnist()?;                 // 10,000 real digits, no download
+//! let x = mnist.test.image(0);                          // [1, 1, 28, 28] in [0, 1]
+//! let map = GradCam::new(&net, "conv3").explain(&x, Target::Predicted)?;
+//! assert_eq!(map.targets()[0], net.predict(&x)?[0]);    // explained the predicted class
+//! let figure = map.overlay(0, &x)?.figure()?;           // the last value of a cell shows inline
+//! assert!(figure.width() >= 28);
+//! # Ok::<(), glassbox::Error>(())
+//! ```
+//!
+//! ## Concepts
+//!
+//! - **Models** implement [`Explain`]: named layers and a forward pass split at any of them
+//!   (`forward_to` / `forward_from`), which is how activations and gradients are read without
+//!   hooks. [`MnistNet`] and the typed VGG family ([`Vgg16`] …) implement it; so can your model.
+//! - **Targets** ([`Target`]) say which score is explained: the predicted class, a class index,
+//!   the top k; logits by default, softmax on request.
+//! - **Attribution maps** ([`Attribution`]) keep the raw, signed numbers; `relu`, `abs`,
+//!   `normalized`, `upsampled_to` are explicit steps. Faithfulness and sanity checks live in
+//!   [`evaluate`].
+//! - **Figures** ([`Figure`]): every visual result becomes PNG pixels with a one-line summary;
+//!   [`Gallery`] composes several into one output (evcxr keeps one image per cell).
+//!
+//! ## Methods
+//!
+//! Saliency (Simonyan 2013), SmoothGrad / SmoothGrad² / VarGrad (Smilkov 2017), Gradient × Input,
+//! Integrated Gradients (Sundararajan 2017), Guided Backprop (Springenberg 2015), Occlusion
+//! (Zeiler 2014), CAM (Zhou 2016), Grad-CAM (Selvaraju 2017), Grad-CAM++ (Chattopadhay 2018),
+//! HiResCAM, XGrad-CAM, LayerCAM, Score-CAM; PCA, t-SNE (exact, Barnes–Hut, FFT), UMAP;
+//! CART surrogate rules; summaries, diagrams, feature maps; training runs with TensorBoard files.
+//!
+//! ## Notebooks (evcxr)
+//!
+//! `make tour` in the repository sets up the "Rust · glassbox" Jupyter kernel and runs every
+//! tutorial in `notebooks/`. In a notebook: `:dep glassbox = { path = "../crate" }` then
+//! `use glassbox::prelude::*;`.
+//!
+//! ## Crate features
+//!
+//! - `cuda`: builds against dfdx's CUDA device (parameters move and load; the conv/pool forward
+//!   passes are CPU-only for now). `ci-check` lets it build without a GPU or nvcc.
 
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]

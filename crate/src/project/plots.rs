@@ -203,7 +203,7 @@ impl Plot for DecisionBoundary {
         Figure::draw(self.size.0, self.size.1, summary, |root| {
             let mut chart = ChartBuilder::on(root)
                 .margin(theme::MARGIN)
-                .caption(&self.title, theme::title())
+                .caption(&self.title, theme::text(theme::TITLE_SIZE, theme::TEXT))
                 .x_label_area_size(28)
                 .y_label_area_size(54)
                 .build_cartesian_2d(x0..x1, y0..y1)
