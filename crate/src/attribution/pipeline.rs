@@ -45,6 +45,7 @@ pub(crate) fn tensor(values: Vec<f32>, [b, c, h, w]: [usize; 4]) -> Activation {
 ///
 /// Spatial size is left to the model, whose forward pass names what it can take.
 pub(crate) fn check_input<M: Explain>(model: &M, x: &Activation) -> Result<[usize; 4]> {
+    crate::nn::sync_tensor_ids();
     let shape = dims(x);
     let [c, h, w] = model.input_shape();
     if shape[0] == 0 || shape[1] != c || shape[2] == 0 || shape[3] == 0 {

@@ -50,6 +50,7 @@ pub(crate) fn check_input<T>(
     min_side: usize,
     model: &str,
 ) -> Result<()> {
+    crate::nn::sync_tensor_ids();
     let (b, c, h, w) = *x.shape();
     if b == 0 || c != channels || h < min_side || w < min_side {
         return Err(Error::shape(

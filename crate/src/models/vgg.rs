@@ -64,6 +64,7 @@ macro_rules! vgg {
 
             /// A randomly initialised model (PyTorch's default uniform init), seeded.
             pub fn new(seed: u64) -> Self {
+                crate::nn::sync_tensor_ids();
                 let dev = Cpu::seed_from_u64(seed);
                 Self {
                     $($conv: dev.build_module::<Conv2d<$cin, $cout, 3, 1, 1>, f32>(),)+
@@ -206,6 +207,7 @@ macro_rules! vgg {
             }
 
             fn forward_from<T: Tape<f32, Cpu>>(&self, a: Activation<T>, layer: &str, relu: ReluGrad) -> Result<Logits<T>> {
+                crate::nn::sync_tensor_ids();
                 let start = self.position(layer)?.map_or(0, |i| i + 1);
                 if start == 0 {
                     check_input(&a, 3, 32, $title)?;

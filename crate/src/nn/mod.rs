@@ -37,6 +37,7 @@ mod params;
 mod pool_geometry;
 mod relu;
 mod tape;
+mod tensor_ids;
 mod upsample;
 mod weight_grads;
 
@@ -54,3 +55,5 @@ pub use relu::relu;
 pub use tape::{Dyn4, Tensor4};
 pub use upsample::upsample_bilinear;
 pub use weight_grads::without_weight_grads;
+
+pub(crate) use tensor_ids::sync_tensor_ids;

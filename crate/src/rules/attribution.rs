@@ -95,6 +95,7 @@ fn check<M: Explain>(
     feature_names: &[String],
     class: usize,
 ) -> Result<(usize, usize)> {
+    crate::nn::sync_tensor_ids();
     let (b, f, h, w) = *x.shape();
     if f != feature_names.len() || h != 1 || w != 1 || b == 0 {
         return Err(Error::shape(
