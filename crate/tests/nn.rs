@@ -583,8 +583,62 @@ mod pytorch {
         (y * r).sum()
     }
 
+    /// Which implementation of the ops a run checks.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Engine {
+        /// glassbox's CPU kernels (what `Cpu` runs).
+        Native,
+        /// The ops composed from dfdx's own (what `Cuda` runs), here on the CPU.
+        Portable,
+    }
+
+    type T4<T> = Tensor<Dyn4, f32, Cpu, T>;
+
+    impl Engine {
+        fn conv2d<T: Tape<f32, Cpu>>(
+            self,
+            x: T4<T>,
+            w: &T4<NoneTape>,
+            b: Option<&Tensor<(usize,), f32, Cpu>>,
+            p: Conv2dParams,
+        ) -> T4<T> {
+            match self {
+                Engine::Native => conv2d(x, w, b, p),
+                Engine::Portable => nn::portable::conv2d(x, w, b, p),
+            }
+            .unwrap()
+        }
+
+        fn pool<T: Tape<f32, Cpu>>(self, op: &str, x: T4<T>, k: [usize; 3]) -> T4<T> {
+            match (self, op) {
+                (Engine::Native, "max_pool2d") => max_pool2d(x, k[0], k[1], k[2]),
+                (Engine::Native, _) => avg_pool2d(x, k[0], k[1], k[2]),
+                (Engine::Portable, "max_pool2d") => nn::portable::max_pool2d(x, k[0], k[1], k[2]),
+                (Engine::Portable, _) => nn::portable::avg_pool2d(x, k[0], k[1], k[2]),
+            }
+            .unwrap()
+        }
+
+        fn adaptive<T: Tape<f32, Cpu>>(self, x: T4<T>, out: (usize, usize)) -> T4<T> {
+            match self {
+                Engine::Native => adaptive_avg_pool2d(x, out),
+                Engine::Portable => nn::portable::adaptive_avg_pool2d(x, out),
+            }
+            .unwrap()
+        }
+    }
+
     #[test]
     fn every_op_agrees_with_pytorch_within_1e_4() {
+        run_fixtures(Engine::Native);
+    }
+
+    #[test]
+    fn every_portable_op_agrees_with_pytorch_within_1e_4() {
+        run_fixtures(Engine::Portable);
+    }
+
+    fn run_fixtures(engine: Engine) {
         let doc: Value = serde_json::from_str(FIXTURES).unwrap();
         let tol = doc["tolerance"].as_f64().unwrap();
         let dev = Cpu::default();
@@ -614,7 +668,7 @@ mod pytorch {
                     dilation: pair(&p["dilation"]),
                     groups: p["groups"].as_u64().unwrap() as usize,
                 };
-                let y = conv2d(x.leaky_trace(), &w, b.as_ref(), params).unwrap();
+                let y = engine.conv2d(x.leaky_trace(), &w, b.as_ref(), params);
                 errs.push(check(name, "y", &y.as_vec(), &e["y"], tol));
                 let g = loss(y, &c["r"]).backward();
                 errs.push(check(name, "dx", &g.get(&x).as_vec(), &e["dx"], tol));
@@ -626,16 +680,12 @@ mod pytorch {
                 let k = |n: &str| p[n].as_u64().unwrap() as usize;
                 let xt = x.leaky_trace();
                 let (y, g) = match op {
-                    "max_pool2d" => {
-                        let y = max_pool2d(xt, k("kernel"), k("stride"), k("padding")).unwrap();
-                        (y.as_vec(), loss(y, &c["r"]).backward())
-                    }
-                    "avg_pool2d" => {
-                        let y = avg_pool2d(xt, k("kernel"), k("stride"), k("padding")).unwrap();
+                    "max_pool2d" | "avg_pool2d" => {
+                        let y = engine.pool(op, xt, [k("kernel"), k("stride"), k("padding")]);
                         (y.as_vec(), loss(y, &c["r"]).backward())
                     }
                     "adaptive_avg_pool2d" => {
-                        let y = adaptive_avg_pool2d(xt, pair(&p["out"])).unwrap();
+                        let y = engine.adaptive(xt, pair(&p["out"]));
                         (y.as_vec(), loss(y, &c["r"]).backward())
                     }
                     "relu" => {
@@ -656,10 +706,10 @@ mod pytorch {
                 errs.push(check(name, "dx", &g.get(&x).as_vec(), &e["dx"], tol));
             }
             let max = errs.iter().cloned().fold(0.0, f64::max);
-            eprintln!("{name:40} max relative error {max:.1e}");
+            eprintln!("{engine:?} {name:40} max relative error {max:.1e}");
             worst = worst.max(max);
         }
         assert!(cases.len() >= 19);
-        eprintln!("worst over all cases: {worst:.1e}");
+        eprintln!("{engine:?}: worst over all cases {worst:.1e}");
     }
 }

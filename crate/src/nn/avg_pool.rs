@@ -4,6 +4,7 @@ use dfdx::prelude::{Cpu, HasShape, PutTape, SplitTape, Tape, Tensor};
 use dfdx::tensor_ops::ReshapeTo;
 use rayon::prelude::*;
 
+use super::device::NnDevice;
 use super::float::NnFloat;
 use super::pool_geometry::Windows;
 use super::tape::{contiguous, device_error, dims4, tensor_from, Scratch, Tensor4};
@@ -27,7 +28,17 @@ use crate::Result;
 /// assert_eq!(y.as_vec(), vec![3.0]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-pub fn avg_pool2d<E: NnFloat, T: Tape<E, Cpu>>(
+pub fn avg_pool2d<E: NnFloat, D: NnDevice<E>, T: Tape<E, D>>(
+    x: Tensor4<E, T, D>,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+) -> Result<Tensor4<E, T, D>> {
+    D::avg_pool2d(x, kernel, stride, padding)
+}
+
+/// [`avg_pool2d`] with glassbox's CPU kernel.
+pub(super) fn avg_on_cpu<E: NnFloat, T: Tape<E, Cpu>>(
     x: Tensor4<E, T>,
     kernel: usize,
     stride: usize,
@@ -65,7 +76,15 @@ pub fn avg_pool2d<E: NnFloat, T: Tape<E, Cpu>>(
 /// assert_eq!(y.as_vec(), vec![0.5, 2.0, 3.5]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-pub fn adaptive_avg_pool2d<E: NnFloat, T: Tape<E, Cpu>>(
+pub fn adaptive_avg_pool2d<E: NnFloat, D: NnDevice<E>, T: Tape<E, D>>(
+    x: Tensor4<E, T, D>,
+    out: (usize, usize),
+) -> Result<Tensor4<E, T, D>> {
+    D::adaptive_avg_pool2d(x, out)
+}
+
+/// [`adaptive_avg_pool2d`] with glassbox's CPU kernel.
+pub(super) fn adaptive_on_cpu<E: NnFloat, T: Tape<E, Cpu>>(
     x: Tensor4<E, T>,
     out: (usize, usize),
 ) -> Result<Tensor4<E, T>> {
@@ -86,9 +105,9 @@ pub fn adaptive_avg_pool2d<E: NnFloat, T: Tape<E, Cpu>>(
 /// assert_eq!(glassbox::global_avg_pool(x)?.as_vec(), vec![2.0, 15.0]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-pub fn global_avg_pool<E: NnFloat, T: Tape<E, Cpu>>(
-    x: Tensor4<E, T>,
-) -> Result<Tensor<(usize, usize), E, Cpu, T>> {
+pub fn global_avg_pool<E: NnFloat, D: NnDevice<E>, T: Tape<E, D>>(
+    x: Tensor4<E, T, D>,
+) -> Result<Tensor<(usize, usize), E, D, T>> {
     let (b, c, _, _) = *x.shape();
     let y = adaptive_avg_pool2d(x, (1, 1))?;
     y.try_reshape_like(&(b, c)).map_err(device_error)
@@ -104,9 +123,7 @@ fn average<E: NnFloat, T: Tape<E, Cpu>>(
     let x_data = Scratch::copy_of(&x);
     let (plane, out_plane) = (win.h * win.w, win.out_plane());
     let ow = win.cols.len();
-    let scale = move |(r0, r1): (usize, usize), (c0, c1): (usize, usize)| {
-        E::ONE / E::of_f64(divisor.unwrap_or((r1 - r0) * (c1 - c0)) as f64)
-    };
+    let scale = move |rows, cols| E::of_f64(Windows::average_scale(rows, cols, divisor));
     let mut y = vec![E::ZERO; win.batch * win.channels * out_plane];
     y.par_chunks_mut(out_plane)
         .zip(x_data.par_chunks(plane))

@@ -3,11 +3,12 @@
 use dfdx::prelude::{Cpu, HasShape, PutTape, Shape, SplitTape, Tape, Tensor};
 
 use super::conv_kernels;
+use super::device::NnDevice;
 use super::float::NnFloat;
 use super::params::{Conv2dParams, ConvGeometry};
 use super::tape::{contiguous, dims4, param_data, tensor_from, Scratch, Tensor4};
 use super::weight_grads::weight_grads_enabled;
-use crate::{Error, Result};
+use crate::Result;
 
 /// 2-D convolution (cross-correlation, like `torch.nn.functional.conv2d`), differentiable with
 /// respect to the input, the weight and the bias.
@@ -16,7 +17,8 @@ use crate::{Error, Result};
 /// x[b, g·C_g + c, i·s_h + ky·d_h − p_h, j·s_w + kx·d_w − p_w]` where `g` is the group of `o`,
 /// and pixels outside the image are zero.
 ///
-/// Runs as tiled im2col + matrix products spread over rayon's threads; the input gradient is
+/// On the CPU it runs as tiled im2col + matrix products spread over rayon's threads (on other
+/// dfdx devices, see [`NnDevice`]); the input gradient is
 /// the same kernel on the flipped weights (stride 1) or a product + col2im. Gradients for the
 /// weight and bias are written to the `Gradients` under their tensors' ids, as for dfdx's own
 /// layers; wrap the forward pass in [`crate::without_weight_grads`] to skip them when only the
@@ -44,7 +46,23 @@ use crate::{Error, Result};
 /// assert_eq!(y.as_vec(), vec![45.0, 54.0, 81.0, 90.0]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-pub fn conv2d<E, T, SW>(
+pub fn conv2d<E, D, T, SW>(
+    x: Tensor4<E, T, D>,
+    weight: &Tensor<SW, E, D>,
+    bias: Option<&Tensor<(usize,), E, D>>,
+    params: Conv2dParams,
+) -> Result<Tensor4<E, T, D>>
+where
+    E: NnFloat,
+    D: NnDevice<E>,
+    T: Tape<E, D>,
+    SW: Shape<Concrete = [usize; 4]>,
+{
+    D::conv2d(x, weight, bias, params)
+}
+
+/// [`conv2d`] with glassbox's CPU kernels.
+pub(super) fn on_cpu<E, T, SW>(
     x: Tensor4<E, T>,
     weight: &Tensor<SW, E, Cpu>,
     bias: Option<&Tensor<(usize,), E, Cpu>>,
@@ -55,16 +73,12 @@ where
     T: Tape<E, Cpu>,
     SW: Shape<Concrete = [usize; 4]>,
 {
-    let g = ConvGeometry::new(dims4(x.shape()), weight.shape().concrete(), params)?;
-    if let Some(b) = bias {
-        if b.shape().0 != g.c_out {
-            return Err(Error::shape(
-                "conv2d bias",
-                format!("[{}], one value per output channel", g.c_out),
-                &[b.shape().0],
-            ));
-        }
-    }
+    let g = ConvGeometry::checked(
+        dims4(x.shape()),
+        weight.shape().concrete(),
+        bias.map(|b| b.shape().0),
+        params,
+    )?;
     let (x, mut tape) = contiguous(x)?.split_tape();
     let x_data = Scratch::copy_of(&x);
     let w_data = param_data(weight)?;

@@ -1,6 +1,6 @@
 //! `flatten`: `[B, C, H, W]` → `[B, C·H·W]`, differentiable.
 
-use dfdx::prelude::{Cpu, HasShape, Tape, Tensor};
+use dfdx::prelude::{Device, HasShape, Tape, Tensor};
 
 use super::float::NnFloat;
 use super::tape::{device_error, Tensor4};
@@ -22,9 +22,9 @@ use crate::Result;
 /// assert_eq!(*glassbox::flatten(x)?.shape(), (2, 60));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-pub fn flatten<E: NnFloat, T: Tape<E, Cpu>>(
-    x: Tensor4<E, T>,
-) -> Result<Tensor<(usize, usize), E, Cpu, T>> {
+pub fn flatten<E: NnFloat, D: Device<E>, T: Tape<E, D>>(
+    x: Tensor4<E, T, D>,
+) -> Result<Tensor<(usize, usize), E, D, T>> {
     let (b, c, h, w) = *x.shape();
     dfdx::tensor_ops::ReshapeTo::try_reshape_like(x, &(b, c * h * w)).map_err(device_error)
 }

@@ -3,6 +3,7 @@
 use dfdx::prelude::{Cpu, HasShape, PutTape, SplitTape, Tape};
 use rayon::prelude::*;
 
+use super::device::NnDevice;
 use super::float::NnFloat;
 use super::pool_geometry::Windows;
 use super::tape::{contiguous, dims4, tensor_from, Scratch, Tensor4};
@@ -32,7 +33,17 @@ use crate::Result;
 /// assert_eq!(g.get(&x).as_vec(), vec![0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
-pub fn max_pool2d<E: NnFloat, T: Tape<E, Cpu>>(
+pub fn max_pool2d<E: NnFloat, D: NnDevice<E>, T: Tape<E, D>>(
+    x: Tensor4<E, T, D>,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+) -> Result<Tensor4<E, T, D>> {
+    D::max_pool2d(x, kernel, stride, padding)
+}
+
+/// [`max_pool2d`] with glassbox's CPU kernel.
+pub(super) fn on_cpu<E: NnFloat, T: Tape<E, Cpu>>(
     x: Tensor4<E, T>,
     kernel: usize,
     stride: usize,

@@ -20,14 +20,16 @@
 //! [`Flatten`], [`FlattenTo`]; [`builders`] for dtype-generic model types.
 //!
 //! # Devices
-//! The kernels run on dfdx's `Cpu`. With the `cuda` feature the crate builds and the layers'
-//! parameters live on any dfdx device (building, `to_device`, safetensors work), but forward
-//! passes through these layers exist only for `Cpu`: move the model to the CPU to run it.
-//! Native GPU kernels are future work.
+//! The ops and layers are generic over [`NnDevice`]: on dfdx's `Cpu` they run glassbox's own
+//! kernels; with the `cuda` feature they also run on dfdx's `Cuda`, composed from dfdx's own
+//! CUDA ops ([`portable`]: a window gather, then `matmul` or a reduction) — the same values and
+//! gradients, native GPU kernels are future work. [`relu`] with guided gradients is CPU-only
+//! (dfdx's own `relu` runs everywhere). glassbox's models and attribution methods run on the CPU.
 
 mod avg_pool;
 mod conv2d;
 mod conv_kernels;
+mod device;
 mod flatten;
 mod float;
 mod im2col;
@@ -35,6 +37,7 @@ mod layers;
 mod max_pool;
 mod params;
 mod pool_geometry;
+pub mod portable;
 mod relu;
 mod tape;
 mod tensor_ids;
@@ -43,6 +46,7 @@ mod weight_grads;
 
 pub use avg_pool::{adaptive_avg_pool2d, avg_pool2d, global_avg_pool};
 pub use conv2d::conv2d;
+pub use device::NnDevice;
 pub use flatten::flatten;
 pub use float::NnFloat;
 pub use layers::{

@@ -137,6 +137,25 @@ impl ConvGeometry {
         })
     }
 
+    /// [`ConvGeometry::new`], and a bias of `bias_len` values (if any) must have one per output
+    /// channel.
+    pub(crate) fn checked(
+        input: [usize; 4],
+        weight: [usize; 4],
+        bias_len: Option<usize>,
+        p: Conv2dParams,
+    ) -> Result<Self> {
+        let g = Self::new(input, weight, p)?;
+        match bias_len {
+            Some(n) if n != g.c_out => Err(Error::shape(
+                "conv2d bias",
+                format!("[{}], one value per output channel", g.c_out),
+                &[n],
+            )),
+            _ => Ok(g),
+        }
+    }
+
     /// Input channels per group.
     pub(crate) fn c_in_group(&self) -> usize {
         self.c_in / self.groups

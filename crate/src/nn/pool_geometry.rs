@@ -87,6 +87,34 @@ impl Windows {
     pub(crate) fn out_plane(&self) -> usize {
         self.rows.len() * self.cols.len()
     }
+
+    /// The factor an average multiplies a window's sum by: `1 / divisor` when given (PyTorch's
+    /// `count_include_pad`), else one over the window's area.
+    pub(crate) fn average_scale(
+        (r0, r1): (usize, usize),
+        (c0, c1): (usize, usize),
+        divisor: Option<usize>,
+    ) -> f64 {
+        1.0 / divisor.unwrap_or((r1 - r0) * (c1 - c0)) as f64
+    }
+
+    /// Every window's input pixels (`r·W + c`), windows row-major over the output plane, each
+    /// filled up to the largest window with `H·W` (one past the last pixel: padding); and that
+    /// largest window size.
+    pub(crate) fn gather_table(&self) -> (Vec<usize>, usize) {
+        let area = |(a, b): &(usize, usize)| b - a;
+        let largest = self.rows.iter().map(area).max().unwrap_or(0)
+            * self.cols.iter().map(area).max().unwrap_or(0);
+        let mut table = Vec::with_capacity(self.out_plane() * largest);
+        for &(r0, r1) in &self.rows {
+            for &(c0, c1) in &self.cols {
+                let start = table.len();
+                table.extend((r0..r1).flat_map(|r| (c0..c1).map(move |c| r * self.w + c)));
+                table.resize(start + largest, self.h * self.w);
+            }
+        }
+        (table, largest)
+    }
 }
 
 #[cfg(test)]

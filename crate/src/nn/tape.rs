@@ -1,7 +1,7 @@
 //! Plumbing between dfdx tensors and the slice kernels: reading data, building outputs,
 //! converting device errors.
 
-use dfdx::prelude::{Cpu, CpuError, HasShape, Shape, Tensor, TensorFromVec};
+use dfdx::prelude::{Cpu, HasShape, Shape, Tensor, TensorFromVec};
 use dfdx::tensor_ops::ReshapeTo;
 
 use super::float::NnFloat;
@@ -10,11 +10,12 @@ use crate::{Error, ErrorKind, Result};
 /// The dynamic 4-D shape `[B, C, H, W]` every op works on.
 pub type Dyn4 = (usize, usize, usize, usize);
 
-/// A `[B, C, H, W]` tensor with runtime sizes on the CPU, element type `E`, tape `T`.
-pub type Tensor4<E, T> = Tensor<Dyn4, E, Cpu, T>;
+/// A `[B, C, H, W]` tensor with runtime sizes, element type `E`, tape `T`, on device `D`
+/// (the CPU unless named).
+pub type Tensor4<E, T, D = Cpu> = Tensor<Dyn4, E, D, T>;
 
 /// A dfdx device error as a glassbox error.
-pub(crate) fn device_error(e: CpuError) -> Error {
+pub(crate) fn device_error(e: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::Device {
         reason: format!("{e}"),
     })

@@ -3,14 +3,13 @@
 use dfdx::nn::{
     BuildOnDevice, Module, ModuleVisitor, NonMutableModule, TensorCollection, TensorOptions,
 };
-use dfdx::prelude::{
-    Const, ConstDim, Cpu, CpuError, Device, Dim, Dtype, Rank1, Storage, Tape, Tensor,
-};
+use dfdx::prelude::{Const, ConstDim, Cpu, Device, Dim, Dtype, Rank1, Storage, Tape, Tensor};
 use dfdx::tensor_ops::ReshapeTo;
 use rand_distr::Uniform;
 
-use super::{as_cpu_error, builders, retype};
+use super::{builders, retype};
 use crate::nn::conv2d::conv2d;
+use crate::nn::device::NnDevice;
 use crate::nn::float::NnFloat;
 use crate::nn::params::Conv2dParams;
 use crate::nn::tape::{device_error, Tensor4};
@@ -131,7 +130,8 @@ impl<
         const L: usize,
         const G: usize,
         E: NnFloat,
-    > Conv2d<I, O, K, S, P, L, G, E, Cpu>
+        D: NnDevice<E>,
+    > Conv2d<I, O, K, S, P, L, G, E, D>
 {
     /// Applies the layer to a dynamically shaped batch `[B, I, H, W]` → `[B, O, OH, OW]`,
     /// with descriptive errors (see [`crate::conv2d`]).
@@ -139,7 +139,7 @@ impl<
     /// # Errors
     /// As [`crate::conv2d`]: a channel count other than `I`, zero sizes, a kernel larger than the
     /// padded input.
-    pub fn apply<T: Tape<E, Cpu>>(&self, x: Tensor4<E, T>) -> Result<Tensor4<E, T>> {
+    pub fn apply<T: Tape<E, D>>(&self, x: Tensor4<E, T, D>) -> Result<Tensor4<E, T, D>> {
         let bias = self
             .bias
             .clone()
@@ -246,18 +246,18 @@ impl<
         const G: usize,
         B: Dim,
         E: NnFloat,
-        T: Tape<E, Cpu>,
-    > Module<Tensor<(B, Const<I>, usize, usize), E, Cpu, T>>
-    for Conv2d<I, O, K, S, P, L, G, E, Cpu>
+        D: NnDevice<E>,
+        T: Tape<E, D>,
+    > Module<Tensor<(B, Const<I>, usize, usize), E, D, T>> for Conv2d<I, O, K, S, P, L, G, E, D>
 {
-    type Output = Tensor<(B, Const<O>, usize, usize), E, Cpu, T>;
-    type Error = CpuError;
+    type Output = Tensor<(B, Const<O>, usize, usize), E, D, T>;
+    type Error = D::Err;
 
     fn try_forward(
         &self,
-        x: Tensor<(B, Const<I>, usize, usize), E, Cpu, T>,
-    ) -> std::result::Result<Self::Output, CpuError> {
-        let y = self.apply(retype(x)?).map_err(as_cpu_error)?;
+        x: Tensor<(B, Const<I>, usize, usize), E, D, T>,
+    ) -> std::result::Result<Self::Output, D::Err> {
+        let y = self.apply(retype(x)?).map_err(D::module_error)?;
         retype(y)
     }
 }
@@ -271,13 +271,14 @@ impl<
         const L: usize,
         const G: usize,
         E: NnFloat,
-        T: Tape<E, Cpu>,
-    > Module<Tensor4<E, T>> for Conv2d<I, O, K, S, P, L, G, E, Cpu>
+        D: NnDevice<E>,
+        T: Tape<E, D>,
+    > Module<Tensor4<E, T, D>> for Conv2d<I, O, K, S, P, L, G, E, D>
 {
-    type Output = Tensor4<E, T>;
-    type Error = CpuError;
+    type Output = Tensor4<E, T, D>;
+    type Error = D::Err;
 
-    fn try_forward(&self, x: Tensor4<E, T>) -> std::result::Result<Self::Output, CpuError> {
-        self.apply(x).map_err(as_cpu_error)
+    fn try_forward(&self, x: Tensor4<E, T, D>) -> std::result::Result<Self::Output, D::Err> {
+        self.apply(x).map_err(D::module_error)
     }
 }

@@ -6,9 +6,10 @@ mod pool;
 pub use conv::{Conv2d, PerGroup};
 pub use pool::{AdaptiveAvgPool2d, AvgPool2d, Flatten, FlattenTo, GlobalAvgPool, MaxPool2d};
 
-use dfdx::prelude::{Cpu, CpuError, HasShape, Shape, Tape, Tensor};
+use dfdx::prelude::{HasShape, Shape, Tape, Tensor};
 use dfdx::tensor_ops::ReshapeTo;
 
+use super::device::NnDevice;
 use super::float::NnFloat;
 
 /// Builders for [`dfdx::nn::BuildOnDevice`], mirroring `dfdx::nn::builders`: generic over
@@ -29,27 +30,23 @@ pub mod builders {
 
 /// `x` viewed with shape type `Dst` of the same sizes (free for contiguous tensors: dfdx keeps
 /// the data and the id, so gradients are shared).
-pub(crate) fn retype<Src, Dst, E, T>(
-    x: Tensor<Src, E, Cpu, T>,
-) -> Result<Tensor<Dst, E, Cpu, T>, CpuError>
+pub(crate) fn retype<Src, Dst, E, D, T>(
+    x: Tensor<Src, E, D, T>,
+) -> Result<Tensor<Dst, E, D, T>, D::Err>
 where
     Src: Shape,
     Dst: Shape<Concrete = Src::Concrete>,
     E: NnFloat,
-    T: Tape<E, Cpu>,
+    D: NnDevice<E>,
+    T: Tape<E, D>,
 {
-    let shape = Dst::from_concrete(&x.shape().concrete()).ok_or(CpuError::WrongNumElements)?;
+    let sizes = x.shape().concrete();
+    let shape = Dst::from_concrete(&sizes).ok_or_else(|| {
+        D::module_error(crate::Error::shape(
+            "layer input",
+            std::any::type_name::<Dst>(),
+            &sizes.into_iter().collect::<Vec<_>>(),
+        ))
+    })?;
     x.try_reshape_like(&shape)
-}
-
-/// A glassbox error as dfdx's CPU error, for [`dfdx::nn::Module`] impls (whose error type must be
-/// the device's so the layers compose in tuples). The typed layers' `apply` methods keep the
-/// descriptive glassbox error.
-pub(crate) fn as_cpu_error(e: crate::Error) -> CpuError {
-    match e.kind() {
-        crate::ErrorKind::Device { reason } if reason.contains("OutOfMemory") => {
-            CpuError::OutOfMemory
-        }
-        _ => CpuError::WrongNumElements,
-    }
 }

@@ -1,9 +1,10 @@
 //! Zero-sized pooling and flattening layers for dfdx models.
 
 use dfdx::nn::{Module, NonMutableModule, ZeroSizedModule};
-use dfdx::prelude::{Const, Cpu, CpuError, Dim, HasShape, Shape, Tape, Tensor};
+use dfdx::prelude::{Const, Dim, HasShape, Shape, Tape, Tensor};
 
-use super::{as_cpu_error, retype};
+use super::retype;
+use crate::nn::device::NnDevice;
 use crate::nn::float::NnFloat;
 use crate::nn::tape::Tensor4;
 use crate::nn::{adaptive_avg_pool2d, avg_pool2d, flatten, global_avg_pool, max_pool2d};
@@ -15,18 +16,18 @@ macro_rules! pool_module {
         impl<$(const $p: usize),*> ZeroSizedModule for $name<$($p),*> {}
         impl<$(const $p: usize),*> NonMutableModule for $name<$($p),*> {}
 
-        impl<$(const $p: usize,)* B: Dim, C: Dim, E: NnFloat, T: Tape<E, Cpu>>
-            Module<Tensor<(B, C, usize, usize), E, Cpu, T>> for $name<$($p),*>
+        impl<$(const $p: usize,)* B: Dim, C: Dim, E: NnFloat, D: NnDevice<E>, T: Tape<E, D>>
+            Module<Tensor<(B, C, usize, usize), E, D, T>> for $name<$($p),*>
         {
-            type Output = Tensor<$out, E, Cpu, T>;
-            type Error = CpuError;
+            type Output = Tensor<$out, E, D, T>;
+            type Error = D::Err;
 
             fn try_forward(
                 &self,
-                x: Tensor<(B, C, usize, usize), E, Cpu, T>,
-            ) -> Result<Self::Output, CpuError> {
-                let $x: Tensor4<E, T> = retype(x)?;
-                let y = $op.map_err(as_cpu_error)?;
+                x: Tensor<(B, C, usize, usize), E, D, T>,
+            ) -> Result<Self::Output, D::Err> {
+                let $x: Tensor4<E, T, D> = retype(x)?;
+                let y = $op.map_err(D::module_error)?;
                 retype(y)
             }
         }
@@ -98,21 +99,25 @@ pub struct FlattenTo<const N: usize>;
 impl<const N: usize> ZeroSizedModule for FlattenTo<N> {}
 impl<const N: usize> NonMutableModule for FlattenTo<N> {}
 
-impl<const N: usize, B: Dim, C: Dim, E: NnFloat, T: Tape<E, Cpu>>
-    Module<Tensor<(B, C, usize, usize), E, Cpu, T>> for FlattenTo<N>
+impl<const N: usize, B: Dim, C: Dim, E: NnFloat, D: NnDevice<E>, T: Tape<E, D>>
+    Module<Tensor<(B, C, usize, usize), E, D, T>> for FlattenTo<N>
 {
-    type Output = Tensor<(B, Const<N>), E, Cpu, T>;
-    type Error = CpuError;
+    type Output = Tensor<(B, Const<N>), E, D, T>;
+    type Error = D::Err;
 
     fn try_forward(
         &self,
-        x: Tensor<(B, C, usize, usize), E, Cpu, T>,
-    ) -> Result<Self::Output, CpuError> {
-        let [_, c, h, w] = x.shape().concrete();
+        x: Tensor<(B, C, usize, usize), E, D, T>,
+    ) -> Result<Self::Output, D::Err> {
+        let [b, c, h, w] = x.shape().concrete();
         if c * h * w != N {
-            return Err(CpuError::WrongNumElements);
+            return Err(D::module_error(crate::Error::shape(
+                "FlattenTo input",
+                format!("[B, C, H, W] with C·H·W = {N}"),
+                &[b, c, h, w],
+            )));
         }
-        let y = flatten(retype(x)?).map_err(as_cpu_error)?;
+        let y = flatten(retype(x)?).map_err(D::module_error)?;
         retype(y)
     }
 }

@@ -1,0 +1,95 @@
+//! Convolution as a window gather and one batched matrix product per group.
+
+use dfdx::prelude::{Axes3, Axes4, Device, HasShape, Shape, Tape, Tensor};
+use dfdx::tensor_ops::{BroadcastTo, PermuteTo, ReshapeTo, TryMatMul};
+
+use super::windows::{gather_rows, Rows};
+use crate::nn::float::NnFloat;
+use crate::nn::params::{Conv2dParams, ConvGeometry};
+use crate::nn::tape::{device_error, Tensor4};
+use crate::Result;
+
+/// [`crate::conv2d`] on any dfdx device, composed from dfdx's `gather` and `matmul`: same
+/// arguments, results, gradients (input, weight, bias) and errors.
+///
+/// # Errors
+/// As [`crate::conv2d`].
+pub fn conv2d<E, D, T, SW>(
+    x: Tensor4<E, T, D>,
+    weight: &Tensor<SW, E, D>,
+    bias: Option<&Tensor<(usize,), E, D>>,
+    params: Conv2dParams,
+) -> Result<Tensor4<E, T, D>>
+where
+    E: NnFloat,
+    D: Device<E>,
+    T: Tape<E, D>,
+    SW: Shape<Concrete = [usize; 4]>,
+{
+    let g = ConvGeometry::checked(
+        x.shape().concrete(),
+        weight.shape().concrete(),
+        bias.map(|b| b.shape().0),
+        params,
+    )?;
+    let (b, c_out, p) = (g.batch, g.c_out, g.oh * g.ow);
+    let (groups, og, kc) = (g.groups, g.c_out_group(), g.col_rows());
+    // [B, C, H, W] → [C·H·W, B]: one row per input pixel, the batch along the row.
+    let pixels: Rows<E, D, T> = x
+        .try_reshape_like(&(b, g.c_in * g.h * g.w))
+        .and_then(|t| t.try_permute::<_, dfdx::prelude::Axes2<1, 0>>())
+        .map_err(device_error)?;
+    // [G·Kc·P, B] → [G, P·B, Kc] (a transposed view; dfdx's matmul takes it as it is).
+    let cols = gather_rows(pixels, E::ZERO, im2col_table(&g))?
+        .try_reshape_like(&(groups, kc, p * b))
+        .and_then(|t| t.try_permute::<_, Axes3<0, 2, 1>>())
+        .map_err(device_error)?;
+    let weight = weight
+        .retaped::<T>()
+        .try_reshape_like(&(groups, og, kc))
+        .and_then(|t| t.try_permute::<_, Axes3<0, 2, 1>>())
+        .map_err(device_error)?;
+    // [G, P·B, Og] → [G, P, B, Og] → [B, G, Og, P] → [B, O, OH, OW].
+    let y = cols
+        .try_matmul(weight)
+        .and_then(|t| t.try_reshape_like(&(groups, p, b, og)))
+        .and_then(|t| t.try_permute::<_, Axes4<2, 0, 3, 1>>())
+        .and_then(|t| t.try_reshape_like(&(b, c_out, g.oh, g.ow)))
+        .map_err(device_error)?;
+    let Some(bias) = bias else { return Ok(y) };
+    let shape = *y.shape();
+    let bias = bias
+        .retaped::<T>()
+        .try_broadcast_like::<_, Axes3<0, 2, 3>>(&shape)
+        .map_err(device_error)?;
+    (y + bias).try_contiguous().map_err(device_error)
+}
+
+/// For each group, input channel of the group, kernel tap and output pixel (row-major in that
+/// order), the input pixel under it: `c·H·W + iy·W + ix`, or `C·H·W` (the padding row) outside.
+fn im2col_table(g: &ConvGeometry) -> Vec<usize> {
+    let pad = g.c_in * g.h * g.w;
+    let tap = |o: usize, k: usize, stride: usize, dil: usize, padding: usize, size: usize| {
+        (o * stride + k * dil)
+            .checked_sub(padding)
+            .filter(|&i| i < size)
+    };
+    let mut table = Vec::with_capacity(g.c_in * g.kh * g.kw * g.oh * g.ow);
+    for c in 0..g.c_in {
+        for ky in 0..g.kh {
+            for kx in 0..g.kw {
+                for oy in 0..g.oh {
+                    let iy = tap(oy, ky, g.stride.0, g.dilation.0, g.padding.0, g.h);
+                    for ox in 0..g.ow {
+                        let ix = tap(ox, kx, g.stride.1, g.dilation.1, g.padding.1, g.w);
+                        table.push(match (iy, ix) {
+                            (Some(iy), Some(ix)) => (c * g.h + iy) * g.w + ix,
+                            _ => pad,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    table
+}
