@@ -19,6 +19,9 @@ cargo fmt --all -- --check
 step "clippy (-D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "API docs build without broken links"
+RUSTDOCFLAGS="-D warnings" cargo doc -p glassbox --no-deps
+
 step "Rust tests (unit, integration, doc)"
 cargo test --workspace
 

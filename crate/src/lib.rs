@@ -60,8 +60,9 @@
 //!
 //! ## Crate features
 //!
-//! - `cuda`: builds against dfdx's CUDA device (parameters move and load; the conv/pool forward
-//!   passes are CPU-only for now). `ci-check` lets it build without a GPU or nvcc.
+//! - `cuda`: builds against dfdx's CUDA device. The conv/pool ops and typed layers run on it,
+//!   composed from dfdx's own CUDA ops ([`nn::portable`]); glassbox's models and attribution
+//!   methods run on the CPU. `ci-check` lets it build without a GPU or nvcc.
 
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]

@@ -375,7 +375,7 @@ mod layers {
     use glassbox::{Conv2d, GlobalAvgPool, MaxPool2d};
 
     /// dfdx implements modules for tuples of up to 6, so the net is two tuples.
-    type Net = (
+    pub(crate) type Net = (
         (Conv2d<1, 4, 3, 1, 1>, ReLU, MaxPool2d<2, 2>),
         (
             Conv2d<4, 8, 3, 1, 1, 1, 2>,
@@ -389,7 +389,7 @@ mod layers {
     type Images = Tensor<(usize, Const<1>, usize, usize), f32, Cpu>;
     type Labels = Tensor<(usize, Const<2>), f32, Cpu>;
 
-    fn bars(dev: &Cpu, n: usize, seed: u64) -> (Images, Labels) {
+    pub(crate) fn bars(dev: &Cpu, n: usize, seed: u64) -> (Images, Labels) {
         let noise = super::values(n * 64, seed);
         let mut images = vec![0.0f32; n * 64];
         let mut labels = vec![0.0f32; n * 2];
@@ -711,5 +711,307 @@ mod pytorch {
         }
         assert!(cases.len() >= 19);
         eprintln!("{engine:?}: worst over all cases {worst:.1e}");
+    }
+}
+
+/// The portable ops (composed from dfdx's own, what non-CPU devices run) against the native
+/// CPU kernels: values and every gradient, ties, errors, and a training run.
+mod portable {
+    use super::{t1, t4, values, weighted_sum, T64};
+    use dfdx::optim::{Adam, AdamConfig, Optimizer};
+    use dfdx::prelude::*;
+    use glassbox::nn::{portable, Dyn4};
+    use glassbox::{Conv2dParams, ErrorKind};
+
+    /// `max|a − b| / max(max|b|, 1e-300)`.
+    fn rel(a: &[f64], b: &[f64]) -> f64 {
+        assert_eq!(a.len(), b.len());
+        let scale = b.iter().fold(1e-300f64, |m, v| m.max(v.abs()));
+        a.iter()
+            .zip(b)
+            .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+            / scale
+    }
+
+    #[test]
+    fn conv2d_matches_the_native_kernels_in_value_and_every_gradient() {
+        let dev = Cpu::default();
+        let p = Conv2dParams::default;
+        let cases: [([usize; 4], [usize; 4], Conv2dParams, bool); 7] = [
+            ([2, 3, 7, 6], [4, 3, 3, 3], p().padding(1), true),
+            (
+                [1, 2, 9, 8],
+                [3, 2, 3, 2],
+                p().stride(2).padding(2).dilation(2),
+                true,
+            ),
+            ([3, 6, 5, 7], [6, 2, 2, 3], p().groups(3).stride(2), true),
+            ([2, 4, 6, 6], [4, 1, 3, 3], p().groups(4).padding(1), false),
+            ([2, 5, 4, 3], [6, 5, 1, 1], p(), true),
+            ([1, 2, 5, 5], [2, 2, 5, 5], p(), false),
+            (
+                [1, 2, 6, 9],
+                [2, 2, 3, 3],
+                Conv2dParams {
+                    stride: (1, 2),
+                    padding: (2, 0),
+                    dilation: (1, 3),
+                    groups: 1,
+                },
+                true,
+            ),
+        ];
+        for (i, (xs, ws, params, with_bias)) in cases.into_iter().enumerate() {
+            let x = t4(&dev, xs, 10 + i as u64);
+            let w = t4(&dev, ws, 20 + i as u64);
+            let b = t1(&dev, ws[0], 30 + i as u64);
+            let bias = with_bias.then_some(&b);
+            let native = glassbox::conv2d(x.leaky_trace(), &w, bias, params).unwrap();
+            let ported = portable::conv2d(x.leaky_trace(), &w, bias, params).unwrap();
+            assert_eq!(native.shape(), ported.shape(), "case {i}");
+            let err_y = rel(&ported.as_vec(), &native.as_vec());
+            let gn = weighted_sum(native, 3).backward();
+            let gp = weighted_sum(ported, 3).backward();
+            let err_x = rel(&gp.get(&x).as_vec(), &gn.get(&x).as_vec());
+            let err_w = rel(&gp.get(&w).as_vec(), &gn.get(&w).as_vec());
+            let err_b = if with_bias {
+                rel(&gp.get(&b).as_vec(), &gn.get(&b).as_vec())
+            } else {
+                0.0
+            };
+            eprintln!("case {i}: y {err_y:.1e} dx {err_x:.1e} dw {err_w:.1e} db {err_b:.1e}");
+            for (what, e) in [("y", err_y), ("dx", err_x), ("dw", err_w), ("db", err_b)] {
+                assert!(e < 1e-12, "case {i} {what}: portable differs by {e:.2e}");
+            }
+        }
+    }
+
+    /// Inputs with many ties (values in {−1, 0, 1}), where the first-maximum rule matters.
+    fn tied(dev: &Cpu, shape: [usize; 4], seed: u64) -> T64 {
+        let v = values(shape.iter().product(), seed)
+            .into_iter()
+            .map(|v| (v * 1.5).round())
+            .collect();
+        dev.tensor_from_vec(v, (shape[0], shape[1], shape[2], shape[3]))
+    }
+
+    #[test]
+    fn pools_match_the_native_kernels_including_ties() {
+        let dev = Cpu::default();
+        type Op<T> = fn(Tensor<Dyn4, f64, Cpu, T>) -> glassbox::Result<Tensor<Dyn4, f64, Cpu, T>>;
+        type Traced = OwnedTape<f64, Cpu>;
+        type Pair = (&'static str, Op<Traced>, Op<Traced>);
+        let ops: [Pair; 6] = [
+            (
+                "max 3/2/1",
+                |x| glassbox::max_pool2d(x, 3, 2, 1),
+                |x| portable::max_pool2d(x, 3, 2, 1),
+            ),
+            (
+                "max 2/2/0",
+                |x| glassbox::max_pool2d(x, 2, 2, 0),
+                |x| portable::max_pool2d(x, 2, 2, 0),
+            ),
+            (
+                "max 3/1/1",
+                |x| glassbox::max_pool2d(x, 3, 1, 1),
+                |x| portable::max_pool2d(x, 3, 1, 1),
+            ),
+            (
+                "avg 3/2/1",
+                |x| glassbox::avg_pool2d(x, 3, 2, 1),
+                |x| portable::avg_pool2d(x, 3, 2, 1),
+            ),
+            (
+                "adaptive 4x3",
+                |x| glassbox::adaptive_avg_pool2d(x, (4, 3)),
+                |x| portable::adaptive_avg_pool2d(x, (4, 3)),
+            ),
+            (
+                "adaptive 9x8 (up)",
+                |x| glassbox::adaptive_avg_pool2d(x, (9, 8)),
+                |x| portable::adaptive_avg_pool2d(x, (9, 8)),
+            ),
+        ];
+        for (name, native, ported) in ops {
+            for (seed, x) in [
+                (1, tied(&dev, [2, 3, 7, 6], 5)),
+                (2, t4(&dev, [1, 2, 5, 8], 6)),
+            ] {
+                let yn = native(x.leaky_trace()).unwrap();
+                let yp = ported(x.leaky_trace()).unwrap();
+                if name.starts_with("max") {
+                    assert_eq!(yp.as_vec(), yn.as_vec(), "{name} values (input {seed})");
+                }
+                let err = rel(&yp.as_vec(), &yn.as_vec());
+                assert!(
+                    err < 1e-14,
+                    "{name} values (input {seed}) differ by {err:.2e}"
+                );
+                let gn = weighted_sum(yn, 4).backward().get(&x).as_vec();
+                let gp = weighted_sum(yp, 4).backward().get(&x).as_vec();
+                let err = rel(&gp, &gn);
+                assert!(
+                    err < 1e-12,
+                    "{name} gradient (input {seed}) differs by {err:.2e}"
+                );
+            }
+        }
+        // NaNs win their windows (the last NaN gets the gradient), as in PyTorch.
+        let mut v = values(2 * 3 * 7 * 6, 8);
+        for i in [0, 5, 9, 40, 41, 100, 200] {
+            v[i] = f64::NAN;
+        }
+        let x: T64 = dev.tensor_from_vec(v, (2, 3, 7, 6));
+        let bits = |v: Vec<f64>| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        for (k, s, p) in [(3, 2, 1), (2, 2, 0), (3, 1, 1)] {
+            let yn = glassbox::max_pool2d(x.leaky_trace(), k, s, p).unwrap();
+            let yp = portable::max_pool2d(x.leaky_trace(), k, s, p).unwrap();
+            assert_eq!(
+                bits(yp.as_vec()),
+                bits(yn.as_vec()),
+                "max {k}/{s}/{p} with NaNs"
+            );
+            let gn = weighted_sum(yn, 4).backward().get(&x).as_vec();
+            let gp = weighted_sum(yp, 4).backward().get(&x).as_vec();
+            assert_eq!(gp, gn, "max {k}/{s}/{p} gradient with NaNs");
+        }
+        // A window of equal values sends its gradient to its first element only, as PyTorch.
+        let ones: T64 = dev.ones_like(&(1, 1, 2, 3));
+        let g = portable::max_pool2d(ones.leaky_trace(), 2, 1, 0)
+            .unwrap()
+            .sum()
+            .backward();
+        assert_eq!(g.get(&ones).as_vec(), vec![1.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn bad_input_gives_the_same_clear_errors_as_the_native_ops() {
+        let dev = Cpu::default();
+        let x = t4(&dev, [1, 3, 5, 5], 1);
+        let p = Conv2dParams::default();
+        let kind = |r: glassbox::Result<Tensor<Dyn4, f64, Cpu>>| {
+            let e = r.unwrap_err();
+            (e.kind().clone(), e.to_string())
+        };
+        let bad_w = t4(&dev, [2, 4, 3, 3], 2);
+        let big_w = t4(&dev, [2, 3, 7, 7], 2);
+        let bias = t1(&dev, 3, 3);
+        let w = t4(&dev, [2, 3, 3, 3], 2);
+        let pairs = [
+            (
+                glassbox::conv2d(x.clone(), &bad_w, None, p),
+                portable::conv2d(x.clone(), &bad_w, None, p),
+            ),
+            (
+                glassbox::conv2d(x.clone(), &big_w, None, p),
+                portable::conv2d(x.clone(), &big_w, None, p),
+            ),
+            (
+                glassbox::conv2d(x.clone(), &w, Some(&bias), p),
+                portable::conv2d(x.clone(), &w, Some(&bias), p),
+            ),
+            (
+                glassbox::conv2d(x.clone(), &w, None, p.groups(2)),
+                portable::conv2d(x.clone(), &w, None, p.groups(2)),
+            ),
+            (
+                glassbox::max_pool2d(x.clone(), 7, 1, 0),
+                portable::max_pool2d(x.clone(), 7, 1, 0),
+            ),
+            (
+                glassbox::max_pool2d(x.clone(), 2, 2, 2),
+                portable::max_pool2d(x.clone(), 2, 2, 2),
+            ),
+            (
+                glassbox::avg_pool2d(x.clone(), 0, 1, 0),
+                portable::avg_pool2d(x.clone(), 0, 1, 0),
+            ),
+            (
+                glassbox::adaptive_avg_pool2d(x.clone(), (0, 7)),
+                portable::adaptive_avg_pool2d(x.clone(), (0, 7)),
+            ),
+        ];
+        for (native, ported) in pairs {
+            let (n, p) = (kind(native), kind(ported));
+            assert_eq!(p, n);
+            assert!(
+                matches!(
+                    n.0,
+                    ErrorKind::Shape { .. } | ErrorKind::InvalidArgument { .. }
+                ),
+                "{}",
+                n.1
+            );
+        }
+    }
+
+    /// The test net of `layers`, run through the portable ops by hand: its loss falls with Adam,
+    /// and its first gradients equal those of the native layers.
+    #[test]
+    fn a_tiny_conv_net_trains_through_the_portable_ops() {
+        use super::layers::{bars, Net};
+        type Built = <Net as BuildOnDevice<Cpu, f32>>::Built;
+        fn forward<T: Tape<f32, Cpu>>(
+            net: &Built,
+            x: Tensor<Dyn4, f32, Cpu, T>,
+        ) -> Tensor<(usize, Const<2>), f32, Cpu, T> {
+            let bias = |b: &Tensor<Rank1<4>, f32, Cpu>| b.clone().reshape_like(&(4usize,));
+            let b2 = net.1 .0.bias.clone().reshape_like(&(8usize,));
+            let (c1, c2) = (&net.0 .0, &net.1 .0);
+            let h = portable::conv2d(x, &c1.weight, Some(&bias(&c1.bias)), c1.params()).unwrap();
+            let h = portable::max_pool2d(h.relu(), 2, 2, 0).unwrap();
+            let h = portable::conv2d(h, &c2.weight, Some(&b2), c2.params()).unwrap();
+            let h = portable::adaptive_avg_pool2d(h.relu(), (1, 1)).unwrap();
+            let n = h.shape().0;
+            net.1 .3.forward(h.reshape_like(&(n, Const::<8>)))
+        }
+        let dev = Cpu::seed_from_u64(0);
+        let mut net = dev.build_module::<Net, f32>();
+        let (x, y) = bars(&dev, 32, 5);
+        let x_dyn = x.clone().reshape_like(&(32usize, 1usize, 8usize, 8usize));
+
+        // One step's gradients equal the native layers'.
+        let native = cross_entropy_with_logits_loss(net.forward(x.leaky_trace()), y.clone());
+        let ported = cross_entropy_with_logits_loss(forward(&net, x_dyn.leaky_trace()), y.clone());
+        assert!((native.array() - ported.array()).abs() < 1e-5);
+        let (gn, gp) = (native.backward(), ported.backward());
+        let (w1, w2, lin) = (&net.0 .0.weight, &net.1 .0.weight, &net.1 .3.weight);
+        let close = |a: Vec<f32>, b: Vec<f32>| {
+            let s = b.iter().fold(1e-12f32, |m, v| m.max(v.abs()));
+            a.iter().zip(&b).all(|(p, q)| (p - q).abs() <= 1e-4 * s)
+        };
+        assert!(
+            close(gp.get(w1).as_vec(), gn.get(w1).as_vec()),
+            "conv1 weight gradient"
+        );
+        assert!(
+            close(gp.get(w2).as_vec(), gn.get(w2).as_vec()),
+            "conv2 weight gradient"
+        );
+        assert!(
+            close(gp.get(lin).as_vec(), gn.get(lin).as_vec()),
+            "linear weight gradient"
+        );
+
+        let mut grads = net.alloc_grads();
+        let mut opt = Adam::new(
+            &net,
+            AdamConfig {
+                lr: 0.02,
+                ..Default::default()
+            },
+        );
+        let mut losses = Vec::new();
+        for _ in 0..40 {
+            let loss = cross_entropy_with_logits_loss(forward(&net, x_dyn.trace(grads)), y.clone());
+            losses.push(loss.array());
+            grads = loss.backward();
+            opt.update(&mut net, &grads).unwrap();
+            net.zero_grads(&mut grads);
+        }
+        let (first, last) = (losses[0], *losses.last().unwrap());
+        eprintln!("portable training: loss {first:.4} → {last:.4}");
+        assert!(last < 0.3 * first, "loss did not fall enough: {losses:?}");
     }
 }

@@ -52,9 +52,9 @@ pub type KeyAliases<'a> = &'a [(&'a str, &'a str)];
 /// connected layers stored as convolutions, as timm's VGG does).
 ///
 /// # Errors
-/// [`ErrorKind::MissingWeight`] naming the first missing tensor, the nearest unused checkpoint key,
-/// and (in the message) every other missing one; [`ErrorKind::WeightShape`] with the expected and
-/// found shapes; [`ErrorKind::Format`] for unreadable tensors.
+/// [`crate::ErrorKind::MissingWeight`] naming the first missing tensor, the nearest unused checkpoint key,
+/// and (in the message) every other missing one; [`crate::ErrorKind::WeightShape`] with the expected and
+/// found shapes; [`crate::ErrorKind::Format`] for unreadable tensors.
 pub fn load_weights<M: TensorCollection<f32, Cpu>>(
     model: &mut M,
     checkpoint: &Checkpoint,
@@ -101,7 +101,7 @@ pub fn named_tensors<M: TensorCollection<f32, Cpu>>(
 /// (`(key, shape) → (key, shape)`; use it to write another library's layout).
 ///
 /// # Errors
-/// [`ErrorKind::Io`] if the file cannot be written; [`ErrorKind::InvalidArgument`] if `rename`
+/// [`crate::ErrorKind::Io`] if the file cannot be written; [`crate::ErrorKind::InvalidArgument`] if `rename`
 /// returns a shape with a different element count.
 pub fn save_safetensors<M: TensorCollection<f32, Cpu>>(
     model: &M,

@@ -13,7 +13,8 @@ use crate::Result;
 /// (`ceil_mode=False`, padding counts as −∞).
 ///
 /// The gradient of each output flows to the **first** maximum of its window in row-major order
-/// (PyTorch's rule for ties); a NaN counts as the maximum.
+/// (PyTorch's rule for ties); a NaN counts as the maximum (the last NaN of a window, as in
+/// PyTorch's scan).
 ///
 /// # Shapes
 /// `[B, C, H, W]` → `[B, C, OH, OW]`, `OH = ⌊(H + 2·padding − kernel) / stride⌋ + 1`.

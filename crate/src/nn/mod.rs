@@ -4,16 +4,14 @@
 //! them through dfdx's public tape API, so `.leaky_trace()` … `.backward()` and `grads.get(&x)`
 //! work through them exactly as through dfdx's own ops.
 //!
-//! # Ops (on `[B, C, H, W]` tensors with run-time sizes, `f32` or `f64`, CPU)
-//! - [`conv2d`](crate::conv2d): stride, padding, dilation, groups, bias; gradients for input,
-//!   weight and bias. Tiled im2col + matrix products (faer's, AVX-512 where the CPU has it)
-//!   spread over rayon's threads; see `benches/conv.rs` and `benches/peers/conv_vs_torch.py`.
-//! - [`max_pool2d`](crate::max_pool2d), [`avg_pool2d`](crate::avg_pool2d),
-//!   [`adaptive_avg_pool2d`](crate::adaptive_avg_pool2d), [`global_avg_pool`](crate::global_avg_pool).
-//! - [`flatten`](crate::flatten), [`relu`](crate::relu) (standard or guided backward).
-//! - [`upsample_bilinear`](crate::upsample_bilinear) for maps (plain slices, no gradient).
-//! - [`without_weight_grads`](crate::without_weight_grads): skip weight gradients (saliency on a
-//!   frozen model).
+//! # Ops (on `[B, C, H, W]` tensors with run-time sizes, `f32` or `f64`, any [`NnDevice`])
+//! - [`conv2d`]: stride, padding, dilation, groups, bias; gradients for input, weight and bias.
+//!   On the CPU: tiled im2col + matrix products (faer's, AVX-512 where the CPU has it) spread
+//!   over rayon's threads; see `benches/conv.rs` and `benches/peers/conv_vs_torch.py`.
+//! - [`max_pool2d`], [`avg_pool2d`], [`adaptive_avg_pool2d`], [`global_avg_pool`].
+//! - [`flatten`], [`relu`] (standard or guided backward; CPU).
+//! - [`upsample_bilinear`] for maps (plain slices, no gradient).
+//! - [`without_weight_grads`]: skip weight gradients (saliency on a frozen model).
 //!
 //! # Layers (for dfdx tuples and structs, with dfdx's `Linear`, `ReLU`, optimisers, safetensors)
 //! [`Conv2d`], [`MaxPool2d`], [`AvgPool2d`], [`AdaptiveAvgPool2d`], [`GlobalAvgPool`],

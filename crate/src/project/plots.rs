@@ -139,7 +139,7 @@ impl DecisionBoundary {
         self
     }
 
-    /// The title (default "<method> decision regions").
+    /// The title (default "`<method>` decision regions").
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();
         self

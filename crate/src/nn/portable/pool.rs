@@ -1,7 +1,7 @@
 //! Pooling as a window gather and a reduction over each window.
 
 use dfdx::prelude::{Axes2, Axis, Device, HasShape, NoneTape, Shape, Tape, Tensor};
-use dfdx::tensor_ops::{BroadcastTo, ChooseFrom, MaxTo, PermuteTo, ReshapeTo, SumTo, TryEq};
+use dfdx::tensor_ops::{BroadcastTo, ChooseFrom, MaxTo, PermuteTo, ReshapeTo, SumTo, TryEq, TryNe};
 
 use super::windows::{gather_rows, Rows};
 use crate::nn::float::NnFloat;
@@ -13,8 +13,8 @@ use crate::Result;
 type Windowed<E, D, T> = Tensor<(usize, usize, usize), E, D, T>;
 
 /// [`crate::max_pool2d`] on any dfdx device: same results and errors, and the gradient goes to
-/// the first maximum of each window (PyTorch's rule), not to every tied one as dfdx's `max`
-/// would send it.
+/// the first maximum of each window (PyTorch's rule; a NaN counts as the maximum), not to every
+/// tied one as dfdx's `max` would send it.
 ///
 /// # Errors
 /// As [`crate::max_pool2d`].
@@ -36,18 +36,27 @@ where
     let wshape = *windows.shape();
     let (_, k, _) = wshape;
     let err = device_error;
-    // Rank each window position so the first one scores highest, then keep, among the
-    // positions equal to the window's maximum, the best-ranked one.
+    // Score the positions equal to the window's maximum K − i (the first one wins), NaNs
+    // K + 1 + i (any NaN beats every number and the last NaN wins: PyTorch's `v > max ||
+    // isnan(v)` scan), the rest 0; keep the best-scored position.
     let values = windows.retaped::<NoneTape>();
     let is_max = values
         .try_eq(&broadcast_max(values.clone())?)
         .map_err(err)?;
-    let rank = dev
-        .try_tensor_from_vec((0..k).map(|i| E::of_f64((k - i) as f64)).collect(), (k,))
-        .and_then(|r| r.try_broadcast_like::<_, Axes2<0, 2>>(&wshape))
-        .map_err(err)?;
+    let is_nan = values.try_ne(&values).map_err(err)?;
+    let rank = |score: &dyn Fn(usize) -> usize| {
+        let r = (0..k).map(|i| E::of_f64(score(i) as f64)).collect();
+        dev.try_tensor_from_vec(r, (k,))
+            .and_then(|r| r.try_broadcast_like::<_, Axes2<0, 2>>(&wshape))
+            .map_err(err)
+    };
     let zeros = dev.try_zeros_like(&wshape).map_err(err)?;
-    let score = is_max.try_choose(rank, zeros.clone()).map_err(err)?;
+    let score = is_max
+        .try_choose(rank(&|i| k - i)?, zeros.clone())
+        .map_err(err)?;
+    let score = is_nan
+        .try_choose(rank(&|i| k + 1 + i)?, score)
+        .map_err(err)?;
     let first = score.try_eq(&broadcast_max(score.clone())?).map_err(err)?;
     let pooled = first
         .try_choose(windows, zeros)
