@@ -114,6 +114,9 @@ fn batches() -> Vec<usize> {
 /// Times each case `GLASSBOX_PEER_REPS` times (default 3) after one warm-up; prints JSON lines.
 fn peer() {
     let dev = Cpu::seed_from_u64(0);
+    if std::env::var("GLASSBOX_CACHE").is_ok() {
+        dev.enable_cache();
+    }
     let stack = Stack::new(&dev);
     let reps: usize = std::env::var("GLASSBOX_PEER_REPS")
         .ok()

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::device::NnDevice;
 use super::float::NnFloat;
 use super::pool_geometry::Windows;
-use super::tape::{contiguous, device_error, dims4, tensor_from, Scratch, Tensor4};
+use super::tape::{contiguous, device_error, dims4, tensor_from, writable, Scratch, Tensor4};
 use crate::Result;
 
 /// 2-D average pooling over `kernel`×`kernel` windows, like `torch.nn.functional.avg_pool2d`
@@ -148,7 +148,7 @@ fn average<E: NnFloat, T: Tape<E, Cpu>>(
         let (x_ghost, y_ghost) = (x.ghost(), y.ghost());
         tape.add_backward_op(move |grads| {
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
-            let gx = grads.get_or_alloc_mut(&x_ghost)?;
+            let gx = writable(grads.get_or_alloc_mut(&x_ghost)?);
             gx.par_chunks_mut(plane)
                 .zip(gy.par_chunks(out_plane))
                 .for_each(|(gx, gy)| {

@@ -6,7 +6,7 @@ use super::conv_kernels;
 use super::device::NnDevice;
 use super::float::NnFloat;
 use super::params::{Conv2dParams, ConvGeometry};
-use super::tape::{contiguous, dims4, param_data, tensor_from, Scratch, Tensor4};
+use super::tape::{contiguous, dims4, tensor_from, writable, Scratch, Tensor4};
 use super::weight_grads::weight_grads_enabled;
 use crate::Result;
 
@@ -81,8 +81,8 @@ where
     )?;
     let (x, mut tape) = contiguous(x)?.split_tape();
     let x_data = Scratch::copy_of(&x);
-    let w_data = param_data(weight)?;
-    let b_data = bias.map(param_data).transpose()?;
+    let w_data = Scratch::of_param(weight)?;
+    let b_data = bias.map(Scratch::of_param).transpose()?;
     let mut y = vec![E::ZERO; g.out_shape().iter().product()];
     conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y, false);
     let [b, o, oh, ow] = g.out_shape();
@@ -91,15 +91,24 @@ where
         let (x_ghost, y_ghost) = (x.ghost(), y.ghost());
         let w_ghost = weight.ghost();
         let b_ghost = bias.map(|b| b.ghost());
-        let x_kept = weight_grads_enabled().then(|| x_data.into_vec());
+        let x_kept = weight_grads_enabled().then_some(x_data);
         tape.add_backward_op(move |grads| {
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
-            conv_kernels::backward_input(&g, &w_data, &gy, grads.get_or_alloc_mut(&x_ghost)?);
+            conv_kernels::backward_input(
+                &g,
+                &w_data,
+                &gy,
+                writable(grads.get_or_alloc_mut(&x_ghost)?),
+            );
             if let Some(x_data) = &x_kept {
-                let gw = grads.get_or_alloc_mut(&w_ghost)?;
+                let gw = writable(grads.get_or_alloc_mut(&w_ghost)?);
                 conv_kernels::backward_weight(&g, x_data, &gy, gw);
                 if let Some(b_ghost) = &b_ghost {
-                    conv_kernels::backward_bias(&g, &gy, grads.get_or_alloc_mut(b_ghost)?);
+                    conv_kernels::backward_bias(
+                        &g,
+                        &gy,
+                        writable(grads.get_or_alloc_mut(b_ghost)?),
+                    );
                 }
             }
             **grads.get_or_alloc_mut(&y_ghost)? = gy;

@@ -7,6 +7,7 @@
 use super::float::{matmul, matmul_raw, NnFloat, Strides};
 use super::im2col::{col2im_add, im2col_rows};
 use super::params::{Conv2dParams, ConvGeometry};
+use super::tape::Scratch;
 
 /// `out = conv(x, weight) + bias`, or `out += conv(x, weight)` when `accumulate`.
 ///
@@ -130,7 +131,8 @@ fn out_len(g: &ConvGeometry) -> usize {
 
 /// For stride 1, the input gradient is itself a convolution: of `dY` with the kernel flipped
 /// and its in/out channels swapped, padded by `d·(K − 1) − p`. Returns that geometry and kernel.
-fn transposed<E: NnFloat>(g: &ConvGeometry, weight: &[E]) -> Option<(ConvGeometry, Vec<E>)> {
+fn transposed<E: NnFloat>(g: &ConvGeometry, weight: &[E]) -> Option<(ConvGeometry, Scratch<E>)> {
+    use rayon::prelude::*;
     let pad = |k: usize, d: usize, p: usize| (d * (k - 1)).checked_sub(p);
     if g.stride != (1, 1) {
         return None;
@@ -155,18 +157,21 @@ fn transposed<E: NnFloat>(g: &ConvGeometry, weight: &[E]) -> Option<(ConvGeometr
         return None;
     }
     let taps = g.kh * g.kw;
-    let mut flipped = vec![E::ZERO; weight.len()];
-    for group in 0..g.groups {
-        for o in 0..og {
-            for c in 0..cg {
+    let mut flipped = Scratch::with_len(weight.len());
+    // One block per (group, input channel): its `og` flipped kernels, in parallel (VGG16's
+    // weights are 59 MB).
+    flipped
+        .par_chunks_mut(og * taps)
+        .enumerate()
+        .for_each(|(block, dst)| {
+            let (group, c) = (block / cg, block % cg);
+            for (o, dst) in dst.chunks_mut(taps).enumerate() {
                 let src = &weight[((group * og + o) * cg + c) * taps..][..taps];
-                let dst = &mut flipped[((group * cg + c) * og + o) * taps..][..taps];
                 for (d, s) in dst.iter_mut().zip(src.iter().rev()) {
                     *d = *s;
                 }
             }
-        }
-    }
+        });
     Some((t, flipped))
 }
 

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::device::NnDevice;
 use super::float::NnFloat;
 use super::pool_geometry::Windows;
-use super::tape::{contiguous, dims4, tensor_from, Scratch, Tensor4};
+use super::tape::{contiguous, dims4, tensor_from, writable, Scratch, Tensor4};
 use crate::Result;
 
 /// 2-D max pooling over `kernel`×`kernel` windows, like `torch.nn.functional.max_pool2d`
@@ -96,7 +96,7 @@ pub(super) fn on_cpu<E: NnFloat, T: Tape<E, Cpu>>(
         let (x_ghost, y_ghost) = (x.ghost(), y.ghost());
         tape.add_backward_op(move |grads| {
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
-            let gx = grads.get_or_alloc_mut(&x_ghost)?;
+            let gx = writable(grads.get_or_alloc_mut(&x_ghost)?);
             gx.par_chunks_mut(plane)
                 .zip(gy.par_chunks(out_plane).zip(arg.par_chunks(out_plane)))
                 .for_each(|(gx, (gy, arg))| {

@@ -3,7 +3,7 @@
 use dfdx::prelude::{Cpu, HasShape, PutTape, SplitTape, Tape};
 
 use super::float::NnFloat;
-use super::tape::{contiguous, data_of, device_error, tensor_from, Tensor4};
+use super::tape::{contiguous, data_of, device_error, tensor_from, writable, Tensor4};
 use crate::{ReluGrad, Result};
 
 /// `max(x, 0)`, with the backward rule chosen by `mode`.
@@ -50,7 +50,7 @@ pub fn relu<E: NnFloat, T: Tape<E, Cpu>>(
         let (x_ghost, y_ghost) = (x.ghost(), y.ghost());
         tape.add_backward_op(move |grads| {
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
-            let gx = grads.get_or_alloc_mut(&x_ghost)?;
+            let gx = writable(grads.get_or_alloc_mut(&x_ghost)?);
             for ((gx, &g), &p) in gx.iter_mut().zip(&gy).zip(&positive) {
                 if p && g > E::ZERO {
                     *gx += g;
