@@ -24,7 +24,7 @@ VGG16 = [64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 5
 
 
 def glassbox_times(threads, batches, reps, cases):
-    env = dict(os.environ, GLASSBOX_PEER="1", RAYON_NUM_THREADS=str(threads),
+    env = dict(os.environ, GLASSBOX_PEER="1", RAYON_NUM_THREADS=str(threads), GLASSBOX_PEER_WARMUP=str(WARMUP),
                GLASSBOX_BENCH_BATCHES=batches, GLASSBOX_PEER_REPS=str(reps),
                GLASSBOX_PEER_CASES=",".join(cases))
     out = subprocess.run(["cargo", "bench", "-q", "-p", "glassbox", "--bench", "conv"],
@@ -46,6 +46,9 @@ def torch_stack():
     return torch.nn.Sequential(*layers)
 
 
+WARMUP = 3
+
+
 def torch_time(net, case, batch, reps):
     x = torch.randn(batch, 3, 224, 224)
     for p in net.parameters():
@@ -59,7 +62,8 @@ def torch_time(net, case, batch, reps):
         net(xg).sum().backward()
         return xg.grad[0, 0, 0, 0].item()
 
-    run()
+    for _ in range(WARMUP):  # oneDNN caches its primitives: its first passes are slower
+        run()
     times = []
     for _ in range(reps):
         t = time.perf_counter()
