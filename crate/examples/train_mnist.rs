@@ -4,8 +4,10 @@
 //! cargo run --release --example train_mnist [-- OUT.safetensors]
 //! ```
 //!
-//! Deterministic (seed 0): it reproduces `crate/assets/mnist_net.safetensors`, which
-//! `MnistNet::pretrained()` loads. Prints one line per epoch and the total time.
+//! Deterministic for a given thread count (seed 0; the engine's tiling follows the thread count).
+//! `crate/assets/mnist_net.safetensors`, which `MnistNet::pretrained()` loads, was written by an
+//! earlier build of the engine (97.34 % test accuracy); this build gives 97.55 % on 2 threads in
+//! about 15 s. Prints one line per epoch and the total time.
 
 use std::time::Instant;
 
