@@ -17,6 +17,28 @@ use crate::{Error, ErrorKind, Result};
 ///
 /// Another dfdx device can join by delegating to [`crate::nn::portable`]. Call the free
 /// functions ([`crate::conv2d`], …) rather than these methods: they are the same ops.
+///
+/// # Example
+/// Code written against `NnDevice` runs on the CPU and, with the `cuda` feature, on a GPU:
+/// ```
+/// use dfdx::prelude::*;
+/// use glassbox::nn::{NnDevice, Tensor4};
+/// use glassbox::{conv2d, max_pool2d, Conv2dParams};
+///
+/// fn block<D: NnDevice<f32>, T: Tape<f32, D>>(
+///     x: Tensor4<f32, T, D>,
+///     w: &Tensor<(usize, usize, usize, usize), f32, D>,
+/// ) -> glassbox::Result<Tensor4<f32, T, D>> {
+///     let h = conv2d(x, w, None, Conv2dParams::default().padding(1))?;
+///     max_pool2d(h.relu(), 2, 2, 0)
+/// }
+///
+/// let dev = Cpu::default(); // or `Cuda::default()` with the `cuda` feature
+/// let x: Tensor4<f32, NoneTape, Cpu> = dev.ones_like(&(1, 3, 8, 8));
+/// let w = dev.ones_like(&(4, 3, 3, 3));
+/// assert_eq!(*block(x, &w)?.shape(), (1, 4, 4, 4));
+/// # Ok::<(), glassbox::Error>(())
+/// ```
 pub trait NnDevice<E: NnFloat>: Device<E> {
     /// [`crate::conv2d`] on this device.
     ///
