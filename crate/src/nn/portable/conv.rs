@@ -1,6 +1,6 @@
 //! Convolution as a window gather and one batched matrix product per group.
 
-use dfdx::prelude::{Axes3, Axes4, Device, HasShape, Shape, Tape, Tensor};
+use dfdx::prelude::{Axes2, Axes3, Axes4, Axes5, Device, HasShape, Shape, Tape, Tensor};
 use dfdx::tensor_ops::{BroadcastTo, PermuteTo, ReshapeTo, TryMatMul};
 
 use super::windows::{gather_rows, Rows};
@@ -32,21 +32,23 @@ where
         bias.map(|b| b.shape().0),
         params,
     )?;
-    let (b, c_out, p) = (g.batch, g.c_out, g.oh * g.ow);
-    let (groups, og, kc) = (g.groups, g.c_out_group(), g.col_rows());
-    // [B, C, H, W] → [C·H·W, B]: one row per input pixel, the batch along the row.
+    let (b, c_out, p, taps) = (g.batch, g.c_out, g.oh * g.ow, g.kh * g.kw);
+    let (groups, cg, og) = (g.groups, g.c_in_group(), g.c_out_group());
+    // [B, C, H, W] → [H·W, B·C]: one row per pixel position, every image plane along the row,
+    // so the gather table covers one plane (`P·K` entries, not `C·P·K`).
     let pixels: Rows<E, D, T> = x
-        .try_reshape_like(&(b, g.c_in * g.h * g.w))
-        .and_then(|t| t.try_permute::<_, dfdx::prelude::Axes2<1, 0>>())
+        .try_reshape_like(&(b * g.c_in, g.h * g.w))
+        .and_then(|t| t.try_permute::<_, Axes2<1, 0>>())
         .map_err(device_error)?;
-    // [G·Kc·P, B] → [G, P·B, Kc] (a transposed view; dfdx's matmul takes it as it is).
-    let cols = gather_rows(pixels, E::ZERO, im2col_table(&g))?
-        .try_reshape_like(&(groups, kc, p * b))
-        .and_then(|t| t.try_permute::<_, Axes3<0, 2, 1>>())
+    // [P·K, B·C] → [P, K, B, G, Cg] → [G, P, B, Cg, K] → [G, P·B, Cg·K]: im2col per group.
+    let cols = gather_rows(pixels, E::ZERO, tap_table(&g))?
+        .try_reshape_like(&(p, taps, b, groups, cg))
+        .and_then(|t| t.try_permute::<_, Axes5<3, 0, 2, 4, 1>>())
+        .and_then(|t| t.try_reshape_like(&(groups, p * b, cg * taps)))
         .map_err(device_error)?;
     let weight = weight
         .retaped::<T>()
-        .try_reshape_like(&(groups, og, kc))
+        .try_reshape_like(&(groups, og, cg * taps))
         .and_then(|t| t.try_permute::<_, Axes3<0, 2, 1>>())
         .map_err(device_error)?;
     // [G, P·B, Og] → [G, P, B, Og] → [B, G, Og, P] → [B, O, OH, OW].
@@ -65,28 +67,26 @@ where
     (y + bias).try_contiguous().map_err(device_error)
 }
 
-/// For each group, input channel of the group, kernel tap and output pixel (row-major in that
-/// order), the input pixel under it: `c·H·W + iy·W + ix`, or `C·H·W` (the padding row) outside.
-fn im2col_table(g: &ConvGeometry) -> Vec<usize> {
-    let pad = g.c_in * g.h * g.w;
+/// For each output pixel and kernel tap (row-major in that order), the input pixel under it,
+/// `iy·W + ix`, or `H·W` (the padding row) outside the image.
+fn tap_table(g: &ConvGeometry) -> Vec<usize> {
+    let pad = g.h * g.w;
     let tap = |o: usize, k: usize, stride: usize, dil: usize, padding: usize, size: usize| {
         (o * stride + k * dil)
             .checked_sub(padding)
             .filter(|&i| i < size)
     };
-    let mut table = Vec::with_capacity(g.c_in * g.kh * g.kw * g.oh * g.ow);
-    for c in 0..g.c_in {
-        for ky in 0..g.kh {
-            for kx in 0..g.kw {
-                for oy in 0..g.oh {
-                    let iy = tap(oy, ky, g.stride.0, g.dilation.0, g.padding.0, g.h);
-                    for ox in 0..g.ow {
-                        let ix = tap(ox, kx, g.stride.1, g.dilation.1, g.padding.1, g.w);
-                        table.push(match (iy, ix) {
-                            (Some(iy), Some(ix)) => (c * g.h + iy) * g.w + ix,
-                            _ => pad,
-                        });
-                    }
+    let mut table = Vec::with_capacity(g.oh * g.ow * g.kh * g.kw);
+    for oy in 0..g.oh {
+        for ox in 0..g.ow {
+            for ky in 0..g.kh {
+                let iy = tap(oy, ky, g.stride.0, g.dilation.0, g.padding.0, g.h);
+                for kx in 0..g.kw {
+                    let ix = tap(ox, kx, g.stride.1, g.dilation.1, g.padding.1, g.w);
+                    table.push(match (iy, ix) {
+                        (Some(iy), Some(ix)) => iy * g.w + ix,
+                        _ => pad,
+                    });
                 }
             }
         }

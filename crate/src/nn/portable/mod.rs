@@ -15,7 +15,9 @@
 //! - average pooling is a sum and a scale.
 //!
 //! Memory: the gathered windows are materialised (`C·KH·KW × OH·OW × B` values for a
-//! convolution), and the index table is built on the host and copied to the device per call.
+//! convolution, plus one reordered copy for the matrix product); the index table covers one
+//! image plane (`OH·OW·KH·KW` entries, shared by every channel and image) and is built on the
+//! host and copied to the device per call.
 //! [`crate::without_weight_grads`] has no effect here: dfdx's `matmul` computes the gradients
 //! of both of its operands.
 //!
