@@ -1,4 +1,5 @@
-//! VGG16's convolution stack (13 conv + ReLU, 5 max-pools) at 224², built from glassbox's ops:
+//! VGG16's convolution stack (13 conv + ReLU as `conv2d_relu`, as glassbox's VGG runs them, 5
+//! max-pools) at 224², built from glassbox's ops:
 //! forward, and forward + backward to the input (saliency on a frozen model), batch 1 and 8.
 //!
 //! `cargo bench -p glassbox --bench conv` runs criterion (few samples: each iteration is
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use dfdx::prelude::*;
 use glassbox::nn::Dyn4;
-use glassbox::{conv2d, max_pool2d, without_weight_grads, Conv2dParams, ReluGrad};
+use glassbox::{conv2d_relu, max_pool2d, without_weight_grads, Conv2dParams, ReluGrad};
 
 /// torchvision's VGG16 `features`: channel counts, `0` = 2×2 max-pool.
 const VGG16: [usize; 18] = [
@@ -52,7 +53,7 @@ impl Stack {
                 max_pool2d(x, 2, 2, 0).unwrap()
             } else {
                 let (w, b) = convs.next().unwrap();
-                glassbox::relu(conv2d(x, w, Some(b), p).unwrap(), ReluGrad::Standard).unwrap()
+                conv2d_relu(x, w, Some(b), p, ReluGrad::Standard).unwrap()
             };
         }
         x

@@ -99,9 +99,9 @@ pub use models::{
     TrainStep, Vgg11, Vgg13, Vgg16, Vgg19, VggKeys,
 };
 pub use nn::{
-    adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
-    upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d, Conv2dParams,
-    Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
+    adaptive_avg_pool2d, avg_pool2d, conv2d, conv2d_relu, flatten, global_avg_pool, max_pool2d,
+    relu, upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d,
+    Conv2dParams, Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
 };
 pub use project::{
     Affinities, AsMatrix, DecisionBoundary, Matrix, Pca, PcaModel, PcaSolver, Projection, Tsne,

@@ -1015,3 +1015,52 @@ mod portable {
         assert!(last < 0.3 * first, "loss did not fall enough: {losses:?}");
     }
 }
+
+/// `conv2d_relu` is `relu(conv2d(..))` as one op: same values and gradients, both ReLU rules.
+#[test]
+fn fused_conv_relu_equals_conv_then_relu_in_value_and_every_gradient() {
+    use glassbox::conv2d_relu;
+    let dev = Cpu::default();
+    let p = Conv2dParams::default;
+    let cases: [([usize; 4], [usize; 4], Conv2dParams); 3] = [
+        ([2, 3, 7, 6], [4, 3, 3, 3], p().padding(1)),
+        ([1, 4, 9, 8], [6, 2, 3, 2], p().stride(2).groups(2)),
+        ([2, 5, 4, 3], [6, 5, 1, 1], p()),
+    ];
+    for (i, (xs, ws, params)) in cases.into_iter().enumerate() {
+        let x = t4(&dev, xs, 40 + i as u64);
+        let w = t4(&dev, ws, 50 + i as u64);
+        let b = t1(&dev, ws[0], 60 + i as u64);
+        for mode in [ReluGrad::Standard, ReluGrad::Guided] {
+            let fused = conv2d_relu(x.leaky_trace(), &w, Some(&b), params, mode).unwrap();
+            let apart = relu(conv2d(x.leaky_trace(), &w, Some(&b), params).unwrap(), mode).unwrap();
+            assert_eq!(fused.as_vec(), apart.as_vec(), "case {i} {mode:?} values");
+            assert!(
+                fused.as_vec().iter().any(|&v| v == 0.0),
+                "case {i}: some outputs clamp"
+            );
+            let gf = weighted_sum(fused, 5).backward();
+            let ga = weighted_sum(apart, 5).backward();
+            for (what, f, a) in [
+                ("dx", gf.get(&x).as_vec(), ga.get(&x).as_vec()),
+                ("dw", gf.get(&w).as_vec(), ga.get(&w).as_vec()),
+                ("db", gf.get(&b).as_vec(), ga.get(&b).as_vec()),
+            ] {
+                let scale = a.iter().fold(1e-300f64, |m, v| m.max(v.abs()));
+                let err = f
+                    .iter()
+                    .zip(&a)
+                    .fold(0.0f64, |m, (p, q)| m.max((p - q).abs()))
+                    / scale;
+                assert!(err < 1e-12, "case {i} {mode:?} {what} differs by {err:.2e}");
+            }
+        }
+        // Untraced, the fused op only clamps.
+        let plain = conv2d_relu(x.clone(), &w, Some(&b), params, ReluGrad::Standard).unwrap();
+        let apart = relu(
+            conv2d(x.clone(), &w, Some(&b), params).unwrap(),
+            ReluGrad::Standard,
+        );
+        assert_eq!(plain.as_vec(), apart.unwrap().as_vec());
+    }
+}

@@ -10,7 +10,7 @@ use super::explain::{GapHead, LayerInfo, ReluGrad, INPUT};
 use super::util::{check_input, device, he_normal, layer_table, linear, reinit, rng, to_logits};
 use super::weights::{load_weights, save_safetensors};
 use super::Checkpoint;
-use crate::nn::{global_avg_pool, max_pool2d, relu, Conv2d};
+use crate::nn::{global_avg_pool, max_pool2d, Conv2d};
 use crate::{Activation, Error, Explain, Logits, Result};
 
 const WEIGHTS: &[u8] = include_bytes!("../../assets/mnist_net.safetensors");
@@ -143,11 +143,11 @@ impl MnistNet<f32, Cpu> {
         mode: ReluGrad,
     ) -> Result<Activation<T>> {
         match i {
-            0 => relu(self.conv1.apply(x)?, mode),
+            0 => self.conv1.apply_relu(x, mode),
             1 => max_pool2d(x, 2, 2, 0),
-            2 => relu(self.conv2.apply(x)?, mode),
+            2 => self.conv2.apply_relu(x, mode),
             3 => max_pool2d(x, 2, 2, 0),
-            4 => relu(self.conv3.apply(x)?, mode),
+            4 => self.conv3.apply_relu(x, mode),
             5 => {
                 let (b, c, _, _) = *x.shape();
                 global_avg_pool(x)?

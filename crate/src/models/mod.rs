@@ -16,7 +16,7 @@
 //! ```
 //! use dfdx::prelude::*;
 //! use glassbox::models::INPUT;
-//! use glassbox::{global_avg_pool, relu, Activation, Conv2d, Error, Explain, LayerInfo, Logits, ReluGrad, Result};
+//! use glassbox::{global_avg_pool, Activation, Conv2d, Error, Explain, LayerInfo, Logits, ReluGrad, Result};
 //!
 //! struct Tiny {
 //!     conv: Conv2d<1, 4, 3, 1, 1>,
@@ -36,7 +36,7 @@
 //!     fn forward_to<T: Tape<f32, Cpu>>(&self, x: Activation<T>, layer: &str, mode: ReluGrad) -> Result<Activation<T>> {
 //!         match layer {
 //!             INPUT => Ok(x),
-//!             "conv" => relu(self.conv.apply(x)?, mode),
+//!             "conv" => self.conv.apply_relu(x, mode),
 //!             other => Err(Error::unknown_layer(other, vec!["conv".into()])),
 //!         }
 //!     }

@@ -157,7 +157,7 @@ macro_rules! vgg {
 
             fn step<T: Tape<f32, Cpu>>(&self, step: &Step, x: Activation<T>, mode: ReluGrad) -> Result<Activation<T>> {
                 match *step {
-                    $(Step::Conv { index: $index, .. } => relu(self.$conv.apply(x)?, mode),)+
+                    $(Step::Conv { index: $index, .. } => self.$conv.apply_relu(x, mode),)+
                     Step::Conv { .. } => unreachable!("the VGG layer table and struct disagree"),
                     Step::Pool { .. } => max_pool2d(x, 2, 2, 0),
                     Step::AvgPool => adaptive_avg_pool2d(x, (7, 7)),

@@ -8,7 +8,9 @@ use super::float::NnFloat;
 use super::params::{Conv2dParams, ConvGeometry};
 use super::tape::{contiguous, dims4, tensor_from, writable, Scratch, Tensor4};
 use super::weight_grads::weight_grads_enabled;
+use crate::ReluGrad;
 use crate::Result;
+use rayon::prelude::*;
 
 /// 2-D convolution (cross-correlation, like `torch.nn.functional.conv2d`), differentiable with
 /// respect to the input, the weight and the bias.
@@ -61,12 +63,68 @@ where
     D::conv2d(x, weight, bias, params)
 }
 
+/// `relu(conv2d(x, weight, bias, params), mode)` as one op on the CPU: the same values and
+/// gradients as the two ops, with the ReLU applied in parallel inside the convolution's output
+/// pass and its gradient folded into the convolution's backward pass (dfdx's own ReLU runs on
+/// one thread and copies its input when recording).
+///
+/// # Errors
+/// As [`conv2d`].
+///
+/// # Example
+/// ```
+/// use dfdx::prelude::*;
+/// use glassbox::{conv2d, conv2d_relu, relu, Conv2dParams, ReluGrad};
+///
+/// let dev = Cpu::default();
+/// let x = dev.tensor_from_vec((0..16).map(|v| v as f32 - 8.0).collect(), (1, 1, 4, 4));
+/// let w = dev.tensor_from_vec(vec![1.0f32; 9], (1, 1, 3, 3));
+/// let p = Conv2dParams::default();
+/// let fused = conv2d_relu(x.clone(), &w, None, p, ReluGrad::Standard)?;
+/// let apart = relu(conv2d(x, &w, None, p)?, ReluGrad::Standard)?;
+/// assert_eq!(fused.as_vec(), apart.as_vec()); // [0, 0, 9, 18]
+/// # Ok::<(), glassbox::Error>(())
+/// ```
+pub fn conv2d_relu<E, T, SW>(
+    x: Tensor4<E, T>,
+    weight: &Tensor<SW, E, Cpu>,
+    bias: Option<&Tensor<(usize,), E, Cpu>>,
+    params: Conv2dParams,
+    mode: ReluGrad,
+) -> Result<Tensor4<E, T>>
+where
+    E: NnFloat,
+    T: Tape<E, Cpu>,
+    SW: Shape<Concrete = [usize; 4]>,
+{
+    run_on_cpu(x, weight, bias, params, Some(mode))
+}
+
 /// [`conv2d`] with glassbox's CPU kernels.
 pub(super) fn on_cpu<E, T, SW>(
     x: Tensor4<E, T>,
     weight: &Tensor<SW, E, Cpu>,
     bias: Option<&Tensor<(usize,), E, Cpu>>,
     params: Conv2dParams,
+) -> Result<Tensor4<E, T>>
+where
+    E: NnFloat,
+    T: Tape<E, Cpu>,
+    SW: Shape<Concrete = [usize; 4]>,
+{
+    run_on_cpu(x, weight, bias, params, None)
+}
+
+/// Elements per parallel task of the fused ReLU.
+const CHUNK: usize = 1 << 16;
+
+/// The convolution, followed by a ReLU with backward rule `relu` if given.
+fn run_on_cpu<E, T, SW>(
+    x: Tensor4<E, T>,
+    weight: &Tensor<SW, E, Cpu>,
+    bias: Option<&Tensor<(usize,), E, Cpu>>,
+    params: Conv2dParams,
+    relu: Option<ReluGrad>,
 ) -> Result<Tensor4<E, T>>
 where
     E: NnFloat,
@@ -85,6 +143,33 @@ where
     let b_data = bias.map(Scratch::of_param).transpose()?;
     let mut y = vec![E::ZERO; g.out_shape().iter().product()];
     conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y, false);
+    // The ReLU, and its mask when recording (`y > 0` before clamping, so a NaN counts as not
+    // positive, as in dfdx's ReLU).
+    let clamp = |y: &mut E| {
+        let positive = *y > E::ZERO;
+        if !positive {
+            *y = E::ZERO;
+        }
+        positive
+    };
+    let positive = match relu {
+        Some(_) if T::OWNS_TAPE => {
+            let mut positive = vec![false; y.len()];
+            y.par_chunks_mut(CHUNK)
+                .zip(positive.par_chunks_mut(CHUNK))
+                .for_each(|(y, p)| y.iter_mut().zip(p).for_each(|(y, p)| *p = clamp(y)));
+            Some(positive)
+        }
+        Some(_) => {
+            y.par_chunks_mut(CHUNK).for_each(|y| {
+                y.iter_mut().for_each(|y| {
+                    clamp(y);
+                })
+            });
+            None
+        }
+        None => None,
+    };
     let [b, o, oh, ow] = g.out_shape();
     let y = tensor_from(x.device(), y, (b, o, oh, ow))?;
     if T::OWNS_TAPE {
@@ -94,19 +179,37 @@ where
         let x_kept = weight_grads_enabled().then_some(x_data);
         tape.add_backward_op(move |grads| {
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
+            // Through the ReLU first: the gradient of the convolution's output.
+            let through_relu = positive.as_ref().map(|positive| {
+                let guided = relu == Some(ReluGrad::Guided);
+                let mut g = Scratch::with_len(gy.len());
+                g.par_chunks_mut(CHUNK)
+                    .zip(gy.par_chunks(CHUNK).zip(positive.par_chunks(CHUNK)))
+                    .for_each(|(g, (gy, p))| {
+                        for ((g, &dy), &p) in g.iter_mut().zip(gy).zip(p) {
+                            *g = if p && (!guided || dy > E::ZERO) {
+                                dy
+                            } else {
+                                E::ZERO
+                            };
+                        }
+                    });
+                g
+            });
+            let gy_conv: &[E] = through_relu.as_deref().unwrap_or(&gy);
             conv_kernels::backward_input(
                 &g,
                 &w_data,
-                &gy,
+                gy_conv,
                 writable(grads.get_or_alloc_mut(&x_ghost)?),
             );
             if let Some(x_data) = &x_kept {
                 let gw = writable(grads.get_or_alloc_mut(&w_ghost)?);
-                conv_kernels::backward_weight(&g, x_data, &gy, gw);
+                conv_kernels::backward_weight(&g, x_data, gy_conv, gw);
                 if let Some(b_ghost) = &b_ghost {
                     conv_kernels::backward_bias(
                         &g,
-                        &gy,
+                        gy_conv,
                         writable(grads.get_or_alloc_mut(b_ghost)?),
                     );
                 }

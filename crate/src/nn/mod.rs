@@ -43,7 +43,7 @@ mod upsample;
 mod weight_grads;
 
 pub use avg_pool::{adaptive_avg_pool2d, avg_pool2d, global_avg_pool};
-pub use conv2d::conv2d;
+pub use conv2d::{conv2d, conv2d_relu};
 pub use device::NnDevice;
 pub use flatten::flatten;
 pub use float::NnFloat;

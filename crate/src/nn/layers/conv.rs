@@ -158,6 +158,37 @@ impl<
         const L: usize,
         const G: usize,
         E: NnFloat,
+    > Conv2d<I, O, K, S, P, L, G, E, Cpu>
+{
+    /// The layer followed by a ReLU with backward rule `mode`, as one op on the CPU (see
+    /// [`crate::conv2d_relu`]: the same values and gradients as `relu(self.apply(x)?, mode)`,
+    /// faster).
+    ///
+    /// # Errors
+    /// As [`Conv2d::apply`].
+    pub fn apply_relu<T: Tape<E, Cpu>>(
+        &self,
+        x: Tensor4<E, T>,
+        mode: crate::ReluGrad,
+    ) -> Result<Tensor4<E, T>> {
+        let bias = self
+            .bias
+            .clone()
+            .try_reshape_like(&(O,))
+            .map_err(device_error)?;
+        crate::nn::conv2d_relu(x, &self.weight, Some(&bias), self.params(), mode)
+    }
+}
+
+impl<
+        const I: usize,
+        const O: usize,
+        const K: usize,
+        const S: usize,
+        const P: usize,
+        const L: usize,
+        const G: usize,
+        E: NnFloat,
         D: Device<E>,
     > TensorCollection<E, D> for Conv2d<I, O, K, S, P, L, G, E, D>
 {
