@@ -11,7 +11,8 @@ use crate::{Activation, Attribution, Explain, Result, Target};
 /// baseline)`, `[R, 1, H, W]`; positive where hiding the pixel lowers the score.
 ///
 /// Defaults scale with the image: patch `max(4, ⌈min(H, W)/28⌉)` (8 at 224², 4 at 28²),
-/// stride half the patch; baseline 0. Windows cover every channel; occluded copies are batched.
+/// stride half the patch; baseline 0. Windows cover every channel (or one at a time,
+/// [`Occlusion::per_channel`]); occluded copies are batched.
 ///
 /// # Example
 /// ```
@@ -30,6 +31,7 @@ pub struct Occlusion<'m, M> {
     patch: Option<usize>,
     stride: Option<usize>,
     baseline: f32,
+    per_channel: bool,
     batch_size: usize,
 }
 
@@ -41,6 +43,7 @@ impl<'m, M: Explain> Occlusion<'m, M> {
             patch: None,
             stride: None,
             baseline: 0.0,
+            per_channel: false,
             batch_size: 64,
         }
     }
@@ -63,7 +66,15 @@ impl<'m, M: Explain> Occlusion<'m, M> {
         self
     }
 
-    /// Occluded images per forward pass (default 64).
+    /// Occlude one channel at a time (Captum's window `(1, patch, patch)`), so the map keeps
+    /// the channels, `[R, C, H, W]`; by default a window spans every channel, `[R, 1, H, W]`.
+    /// With a 1×1 patch on `[B, F, 1, 1]` features this is per-feature occlusion.
+    pub fn per_channel(mut self, yes: bool) -> Self {
+        self.per_channel = yes;
+        self
+    }
+
+    /// Occluded images per forward pass (default 64), across all rows.
     pub fn batch_size(mut self, n: usize) -> Self {
         self.batch_size = n.max(1);
         self
@@ -103,51 +114,66 @@ impl<'m, M: Explain> Occlusion<'m, M> {
             }
             s
         };
-        let windows: Vec<(usize, usize)> = starts(h)
-            .into_iter()
-            .flat_map(|y| starts(w).into_iter().map(move |x| (y, x)))
+        // A window is (first channel, top, left); it spans `depth` channels and the map has
+        // `c / depth` of them: one for whole-image windows, `c` for per-channel ones.
+        let depth = if self.per_channel { 1 } else { c };
+        let windows: Vec<[usize; 3]> = (0..c)
+            .step_by(depth)
+            .flat_map(|ch| starts(h).into_iter().map(move |y| (ch, y)))
+            .flat_map(|(ch, y)| starts(w).into_iter().map(move |x| [ch, y, x]))
             .collect();
-        let mut values = Vec::with_capacity(rows.len() * h * w);
-        for r in 0..rows.len() {
-            let xi = &x[r * img..(r + 1) * img];
-            let mut occluded = Vec::with_capacity(windows.len() * img);
-            for &(y0, x0) in &windows {
+        let plane = c / depth * h * w;
+        let covered = |[ch, y0, x0]: [usize; 3]| {
+            (y0..y0 + patch)
+                .flat_map(move |y| (x0..x0 + patch).map(move |x| (ch / depth * h + y) * w + x))
+        };
+        let mut count = vec![0u32; plane];
+        windows
+            .iter()
+            .flat_map(|&win| covered(win))
+            .for_each(|i| count[i] += 1);
+        let mut sum = vec![0.0f32; rows.len() * plane];
+        let jobs: Vec<(usize, usize)> = (0..rows.len())
+            .flat_map(|r| (0..windows.len()).map(move |k| (r, k)))
+            .collect();
+        for chunk in jobs.chunks(self.batch_size) {
+            let mut occluded = Vec::with_capacity(chunk.len() * img);
+            for &(r, k) in chunk {
+                let [ch0, y0, x0] = windows[k];
                 let start = occluded.len();
-                occluded.extend_from_slice(xi);
-                for ch in 0..c {
+                occluded.extend_from_slice(&x[r * img..(r + 1) * img]);
+                for ch in ch0..ch0 + depth {
                     for y in y0..y0 + patch {
                         let row = start + (ch * h + y) * w;
                         occluded[row + x0..row + x0 + patch].fill(self.baseline);
                     }
                 }
             }
+            let classes: Vec<usize> = chunk.iter().map(|&(r, _)| rows.class[r]).collect();
             let s = scores(
                 self.model,
                 &occluded,
                 [c, h, w],
-                &vec![rows.class[r]; windows.len()],
+                &classes,
                 softmax,
-                self.batch_size,
+                chunk.len(),
             )?;
-            let (mut sum, mut count) = (vec![0.0f32; h * w], vec![0u32; h * w]);
-            for (&(y0, x0), s) in windows.iter().zip(s) {
-                for y in y0..y0 + patch {
-                    for xx in x0..x0 + patch {
-                        sum[y * w + xx] += base[r] - s;
-                        count[y * w + xx] += 1;
-                    }
-                }
+            for (&(r, k), s) in chunk.iter().zip(s) {
+                covered(windows[k]).for_each(|i| sum[r * plane + i] += base[r] - s);
             }
-            values.extend(
-                sum.iter()
-                    .zip(&count)
-                    .map(|(s, &n)| if n > 0 { s / n as f32 } else { 0.0 }),
-            );
         }
-        Ok(Attribution::new(
+        let values = sum
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match count[i % plane] {
+                0 => 0.0,
+                n => s / n as f32,
+            })
+            .collect();
+        let attr = Attribution::new(
             "Occlusion",
             values,
-            [rows.len(), 1, h, w],
+            [rows.len(), c / depth, h, w],
             &rows,
             base,
             [h, w],
@@ -155,6 +181,40 @@ impl<'m, M: Explain> Occlusion<'m, M> {
         .with_softmax(softmax)
         .with_param("patch", patch)
         .with_param("stride", stride)
-        .with_param("baseline", self.baseline))
+        .with_param("baseline", self.baseline);
+        Ok(match self.per_channel {
+            true => attr.with_param("windows", "per channel"),
+            false => attr,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    #[test]
+    fn per_channel_windows_give_one_value_per_channel() {
+        // f(x) = Σ w·x on [2, 2, 2]: hiding one value drops the score by w·x there.
+        let w = [1.0, -2.0, 0.5, 3.0, -1.0, 0.25, 2.0, 4.0];
+        let net = testing::linear_net(&w, vec![0.0], [2, 2, 2]).unwrap();
+        let x = testing::random_input([2, 2, 2, 2], 1);
+        let a = Occlusion::new(&net)
+            .patch(1)
+            .stride(1)
+            .per_channel(true)
+            .batch_size(3)
+            .explain(&x, Target::Class(0))
+            .unwrap();
+        assert_eq!(a.shape(), [2, 2, 2, 2]);
+        let xv = testing::values(&x);
+        for (i, (a, x)) in a.values().iter().zip(&xv).enumerate() {
+            assert!(
+                (a - w[i % 8] * x).abs() < 1e-5,
+                "{i}: {a} vs {}",
+                w[i % 8] * x
+            );
+        }
     }
 }

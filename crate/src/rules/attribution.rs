@@ -1,14 +1,18 @@
 //! Per-feature attributions for tabular models: Gradient × Input, Integrated Gradients and
 //! occlusion on any [`Explain`] model whose input is a `[B, F, 1, 1]` feature activation.
 //!
-//! These are the **per-feature view** of the image methods in `attribution/` (one value per
-//! column instead of a map): same definitions (see `REFERENCE.md` §1), tabular shapes. Values
-//! are in the model's input units — standardised features for [`crate::TabularMlp`] — and the
-//! baseline is the all-zero input, i.e. the training mean after standardisation.
+//! These are the image methods of `attribution/` ([`GradientXInput`], [`IntegratedGradients`],
+//! [`Occlusion`]) run on the features as `F` channels of a 1×1 image, with one value per column
+//! instead of a map (see `REFERENCE.md` §1). Values are in the model's input units —
+//! standardised features for [`crate::TabularMlp`] — and the baseline is the all-zero input,
+//! i.e. the training mean after standardisation.
 
 use dfdx::prelude::*;
 
-use crate::{Activation, Error, Explain};
+use crate::{
+    Activation, Attribution, Error, Explain, GradientXInput, IntegratedGradients, Occlusion,
+    Quadrature, Target,
+};
 
 type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -88,14 +92,13 @@ impl std::fmt::Display for FeatureAttribution {
     }
 }
 
-/// Checks `x` is `[B, F, 1, 1]` with `F = feature_names.len()` and `class` is a logit.
+/// Checks `x` is `[B, F, 1, 1]` with `F = feature_names.len()` and `class` is a logit; returns `B`.
 fn check<M: Explain>(
     model: &M,
     x: &Activation,
     feature_names: &[String],
     class: usize,
-) -> Result<(usize, usize)> {
-    crate::nn::sync_tensor_ids();
+) -> Result<usize> {
     let (b, f, h, w) = *x.shape();
     if f != feature_names.len() || h != 1 || w != 1 || b == 0 {
         return Err(Error::shape(
@@ -116,35 +119,25 @@ fn check<M: Explain>(
             ),
         ));
     }
-    Ok((b, f))
+    Ok(b)
 }
 
-/// The class logit of every row and its gradient with respect to the input, `[B, F]`.
-fn logit_and_gradient<M: Explain>(
-    model: &M,
-    x: &Activation,
+/// One value per feature from an image method's `[B, F, 1, 1]` map.
+fn per_feature(
+    method: &'static str,
+    feature_names: &[String],
     class: usize,
-) -> Result<(Vec<f32>, Vec<f32>)> {
-    let logits = model.forward(x.leaky_trace())?;
-    let (b, c) = *logits.shape();
-    let mut mask = vec![0.0f32; b * c];
-    (0..b).for_each(|i| mask[i * c + class] = 1.0);
-    let scores: Vec<f32> = logits
-        .retaped::<NoneTape>()
-        .as_vec()
-        .chunks(c)
-        .map(|r| r[class])
-        .collect();
-    let mask: Tensor<(usize, usize), f32, Cpu> = x.device().tensor_from_vec(mask, (b, c));
-    let grads = (logits * mask).sum().backward();
-    Ok((scores, grads.get(x).as_vec()))
-}
-
-/// The class logit of every row (no gradient).
-fn logit<M: Explain>(model: &M, x: Activation, class: usize) -> Result<Vec<f32>> {
-    let logits = model.forward(x)?;
-    let c = logits.shape().1;
-    Ok(logits.as_vec().chunks(c).map(|r| r[class]).collect())
+    attr: Attribution,
+    deltas: Option<Vec<f32>>,
+) -> FeatureAttribution {
+    FeatureAttribution {
+        method,
+        feature_names: feature_names.to_vec(),
+        values: attr.values,
+        class: Some(class),
+        deltas,
+        spread: None,
+    }
 }
 
 /// **Gradient × Input**: `x_j · ∂S_class/∂x_j` per row and feature (Shrikumar et al. 2016,
@@ -160,29 +153,23 @@ pub fn gradient_x_input<M: Explain>(
     class: usize,
 ) -> Result<FeatureAttribution> {
     check(model, inputs, feature_names, class)?;
-    let (_, grad) = logit_and_gradient(model, inputs, class)?;
-    let values = inputs
-        .as_vec()
-        .iter()
-        .zip(&grad)
-        .map(|(x, g)| x * g)
-        .collect();
-    Ok(FeatureAttribution {
-        method: "gradient × input",
-        feature_names: feature_names.to_vec(),
-        values,
-        class: Some(class),
-        deltas: None,
-        spread: None,
-    })
+    let attr = GradientXInput::new(model).explain(inputs, Target::Class(class))?;
+    Ok(per_feature(
+        "gradient × input",
+        feature_names,
+        class,
+        attr,
+        None,
+    ))
 }
 
 /// **Integrated Gradients** from the zero baseline (Sundararajan et al. 2017,
 /// <https://arxiv.org/abs/1703.01365>, eq. 1): `x_j · ∫₀¹ ∂S(αx)/∂x_j dα`, by the trapezoid rule
-/// on `steps` points (weights `1/(steps − 1)`, halved at the ends, summing to 1; Captum's
-/// `riemann_trapezoid` uses `1/steps`, which sums to `(steps − 1)/steps`, so its values are ours
-/// times `(steps − 1)/steps` — checked against Captum in the tests). The completeness error `Σ_j attr_j − (S(x) − S(0))` of each row is in
-/// [`FeatureAttribution::deltas`]; it shrinks as `steps` grows (50 is the usual choice).
+/// on `steps` points ([`Quadrature::Trapezoid`]: weights `1/(steps − 1)`, halved at the ends,
+/// summing to 1; Captum's `riemann_trapezoid` values are ours times `(steps − 1)/steps` —
+/// checked against Captum in the tests). The completeness error `Σ_j attr_j − (S(x) − S(0))`
+/// of each row is in [`FeatureAttribution::deltas`]; it shrinks as `steps` grows (50 is the
+/// usual choice). All rows × steps run in one backward pass.
 ///
 /// # Errors
 /// As [`gradient_x_input`], and [`crate::ErrorKind::InvalidArgument`] for `steps < 2`.
@@ -193,46 +180,20 @@ pub fn integrated_gradients<M: Explain>(
     class: usize,
     steps: usize,
 ) -> Result<FeatureAttribution> {
-    let (b, f) = check(model, inputs, feature_names, class)?;
+    let b = check(model, inputs, feature_names, class)?;
     if steps < 2 {
         return Err(Error::invalid(
             "steps",
             format!("{steps} cannot integrate; use 2 or more (50 is usual)"),
         ));
     }
-    let x = inputs.as_vec();
-    // All rows × all α in one batch: row-major [steps, B, F].
-    let path: Vec<f32> = (0..steps)
-        .flat_map(|k| x.iter().map(move |v| v * k as f32 / (steps - 1) as f32))
-        .collect();
-    let (scores, grads) = logit_and_gradient(
-        model,
-        &inputs.device().tensor_from_vec(path, (steps * b, f, 1, 1)),
-        class,
-    )?;
-    let mut values = vec![0.0f32; b * f];
-    for k in 0..steps {
-        let weight = if k == 0 || k == steps - 1 { 0.5 } else { 1.0 } / (steps - 1) as f32;
-        values
-            .iter_mut()
-            .zip(&grads[k * b * f..(k + 1) * b * f])
-            .for_each(|(v, g)| *v += weight * g);
-    }
-    values.iter_mut().zip(&x).for_each(|(v, xi)| *v *= xi);
-    let deltas = (0..b)
-        .map(|i| {
-            values[i * f..(i + 1) * f].iter().sum::<f32>()
-                - (scores[(steps - 1) * b + i] - scores[i])
-        })
-        .collect();
-    Ok(FeatureAttribution {
-        method: "integrated gradients",
-        feature_names: feature_names.to_vec(),
-        values,
-        class: Some(class),
-        deltas: Some(deltas),
-        spread: None,
-    })
+    let (attr, deltas) = IntegratedGradients::new(model)
+        .steps(steps)
+        .quadrature(Quadrature::Trapezoid)
+        .batch_size(steps * b)
+        .explain_with_delta(inputs, Target::Class(class))?;
+    let name = "integrated gradients";
+    Ok(per_feature(name, feature_names, class, attr, Some(deltas)))
 }
 
 /// **Occlusion** per feature (Zeiler & Fergus 2014, <https://arxiv.org/abs/1311.2901>, one
@@ -247,28 +208,14 @@ pub fn occlusion<M: Explain>(
     feature_names: &[String],
     class: usize,
 ) -> Result<FeatureAttribution> {
-    let (b, f) = check(model, inputs, feature_names, class)?;
-    let x = inputs.as_vec();
-    let full = logit(model, inputs.clone(), class)?;
-    let mut values = vec![0.0f32; b * f];
-    for j in 0..f {
-        let mut occluded = x.clone();
-        (0..b).for_each(|i| occluded[i * f + j] = 0.0);
-        let s = logit(
-            model,
-            inputs.device().tensor_from_vec(occluded, (b, f, 1, 1)),
-            class,
-        )?;
-        (0..b).for_each(|i| values[i * f + j] = full[i] - s[i]);
-    }
-    Ok(FeatureAttribution {
-        method: "occlusion",
-        feature_names: feature_names.to_vec(),
-        values,
-        class: Some(class),
-        deltas: None,
-        spread: None,
-    })
+    let b = check(model, inputs, feature_names, class)?;
+    let attr = Occlusion::new(model)
+        .patch(1)
+        .stride(1)
+        .per_channel(true)
+        .batch_size(b) // F passes of B rows, plus one for S(x)
+        .explain(inputs, Target::Class(class))?;
+    Ok(per_feature("occlusion", feature_names, class, attr, None))
 }
 
 #[cfg(test)]

@@ -242,8 +242,7 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
     /// # Errors
     /// As [`Standardizer::transform`].
     pub fn accuracy(&self, data: &Tabular) -> Result<f32> {
-        let p = self.predict(data)?;
-        Ok(p.iter().zip(data.targets()).filter(|(a, b)| a == b).count() as f32 / data.len() as f32)
+        super::agreement("predict(data)", &self.predict(data)?, data.targets())
     }
 
     /// Runs stage `k` (index into [`LAYERS`]) on a `[B, N]` tensor.

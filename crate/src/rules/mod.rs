@@ -31,3 +31,26 @@ pub use tree::{Cart, DecisionTree, Node, Split};
 
 #[cfg(test)]
 mod testing;
+
+/// Checks there is one prediction per row.
+fn check_len(name: &'static str, predictions: &[usize], rows: usize) -> crate::Result<()> {
+    if predictions.len() != rows {
+        return Err(crate::Error::shape(
+            name,
+            format!("one prediction per row ({rows})"),
+            &[predictions.len()],
+        ));
+    }
+    Ok(())
+}
+
+/// The share of rows whose prediction equals the reference label (accuracy, fidelity).
+fn agreement(name: &'static str, predictions: &[usize], reference: &[usize]) -> crate::Result<f32> {
+    check_len(name, predictions, reference.len())?;
+    let same = predictions
+        .iter()
+        .zip(reference)
+        .filter(|(a, b)| a == b)
+        .count();
+    Ok(same as f32 / reference.len() as f32)
+}

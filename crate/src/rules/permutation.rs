@@ -9,23 +9,11 @@
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
-use super::FeatureAttribution;
+use super::{agreement, FeatureAttribution};
 use crate::{Error, Result, Tabular};
 
 fn accuracy(pred: &[usize], data: &Tabular) -> Result<f32> {
-    if pred.len() != data.len() {
-        return Err(Error::shape(
-            "predict(data)",
-            format!("one class per row ({})", data.len()),
-            &[pred.len()],
-        ));
-    }
-    Ok(pred
-        .iter()
-        .zip(data.targets())
-        .filter(|(a, b)| a == b)
-        .count() as f32
-        / data.len() as f32)
+    agreement("predict(data)", pred, data.targets())
 }
 
 /// The mean drop in accuracy over `repeats` seeded shuffles of each column (a one-row

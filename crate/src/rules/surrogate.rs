@@ -4,8 +4,8 @@
 //! fidelity is how often the tree and the model agree on rows neither was fitted on. A
 //! surrogate with low fidelity explains nothing, however plausible its rules read.
 
-use super::{Cart, DecisionTree};
-use crate::{Error, Result, Tabular};
+use super::{agreement, check_len, Cart, DecisionTree};
+use crate::{Result, Tabular};
 
 /// Coverage and precision of one leaf on a dataset (usually held out).
 #[derive(Clone, Debug, PartialEq)]
@@ -21,17 +21,6 @@ pub struct LeafStats {
     /// Share of those rows whose reference label (the model's prediction) is the leaf's class;
     /// `NaN`-free: 0 when no row reaches the leaf.
     pub precision: f32,
-}
-
-fn check_len(data: &Tabular, predictions: &[usize]) -> Result<()> {
-    if predictions.len() != data.len() {
-        return Err(Error::shape(
-            "model_predictions",
-            format!("one prediction per row ({})", data.len()),
-            &[predictions.len()],
-        ));
-    }
-    Ok(())
 }
 
 impl Cart {
@@ -57,7 +46,7 @@ impl Cart {
         data: &Tabular,
         model_predictions: &[usize],
     ) -> Result<DecisionTree> {
-        check_len(data, model_predictions)?;
+        check_len("model_predictions", model_predictions, data.len())?;
         self.fit(&data.with_targets(model_predictions.to_vec())?)
     }
 }
@@ -70,13 +59,7 @@ impl DecisionTree {
     /// [`crate::ErrorKind::Shape`] when there is not one prediction per row; as
     /// [`DecisionTree::predict`].
     pub fn fidelity(&self, data: &Tabular, model_predictions: &[usize]) -> Result<f32> {
-        check_len(data, model_predictions)?;
-        let p = self.predict(data)?;
-        Ok(p.iter()
-            .zip(model_predictions)
-            .filter(|(a, b)| a == b)
-            .count() as f32
-            / data.len() as f32)
+        agreement("model_predictions", &self.predict(data)?, model_predictions)
     }
 
     /// Per-leaf coverage and precision on `data` against `reference` labels (the model's
@@ -85,7 +68,7 @@ impl DecisionTree {
     /// # Errors
     /// As [`DecisionTree::fidelity`].
     pub fn leaf_stats(&self, data: &Tabular, reference: &[usize]) -> Result<Vec<LeafStats>> {
-        check_len(data, reference)?;
+        check_len("reference", reference, data.len())?;
         self.predict(data)?;
         let leaves = self.leaves();
         let (mut cases, mut hits) = (

@@ -263,8 +263,7 @@ impl DecisionTree {
     /// # Errors
     /// As [`DecisionTree::predict`].
     pub fn accuracy(&self, data: &Tabular) -> Result<f32> {
-        let p = self.predict(data)?;
-        Ok(p.iter().zip(data.targets()).filter(|(a, b)| a == b).count() as f32 / data.len() as f32)
+        super::agreement("predict(data)", &self.predict(data)?, data.targets())
     }
 }
 
