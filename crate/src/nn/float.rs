@@ -23,47 +23,6 @@ mod sealed {
         /// Reusable buffers for copies that live only during one op (see `tape::Scratch`).
         fn scratch_pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>>;
     }
-
-    macro_rules! faer_product {
-        ($t:ty) => {
-            impl Sealed for $t {
-                fn scratch_pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>> {
-                    static POOL: std::sync::Mutex<Vec<Vec<$t>>> = std::sync::Mutex::new(Vec::new());
-                    &POOL
-                }
-
-                unsafe fn product(
-                    (m, k, n): (usize, usize, usize),
-                    dst: *mut Self,
-                    ds: Strides,
-                    accumulate: bool,
-                    lhs: *const Self,
-                    ls: Strides,
-                    rhs: *const Self,
-                    rs: Strides,
-                ) {
-                    let s = |v: usize| v as isize;
-                    // SAFETY: the caller guarantees the three views are valid.
-                    unsafe {
-                        faer::linalg::matmul::matmul(
-                            faer::MatMut::from_raw_parts_mut(dst, m, n, s(ds.row), s(ds.col)),
-                            if accumulate {
-                                faer::Accum::Add
-                            } else {
-                                faer::Accum::Replace
-                            },
-                            faer::MatRef::from_raw_parts(lhs, m, k, s(ls.row), s(ls.col)),
-                            faer::MatRef::from_raw_parts(rhs, k, n, s(rs.row), s(rs.col)),
-                            1.0,
-                            faer::Par::Seq,
-                        )
-                    }
-                }
-            }
-        };
-    }
-    faer_product!(f32);
-    faer_product!(f64);
 }
 
 /// A floating-point element type the conv/pool ops run on: `f32` for models, `f64` for
@@ -90,33 +49,60 @@ pub trait NnFloat:
     fn is_nan_value(self) -> bool;
 }
 
-impl NnFloat for f32 {
-    const NEG_INFINITY: Self = f32::NEG_INFINITY;
-    const ZERO: Self = 0.0;
-    fn of_f64(v: f64) -> Self {
-        v as f32
-    }
-    fn as_f64(self) -> f64 {
-        self as f64
-    }
-    fn is_nan_value(self) -> bool {
-        self.is_nan()
-    }
-}
+/// Implements [`NnFloat`] (and its sealed matrix product, faer's) for each listed float type.
+macro_rules! nn_float {
+    ($($t:ty),*) => {$(
+        impl NnFloat for $t {
+            const NEG_INFINITY: Self = <$t>::NEG_INFINITY;
+            const ZERO: Self = 0.0;
+            fn of_f64(v: f64) -> Self {
+                v as $t
+            }
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+            fn is_nan_value(self) -> bool {
+                self.is_nan()
+            }
+        }
 
-impl NnFloat for f64 {
-    const NEG_INFINITY: Self = f64::NEG_INFINITY;
-    const ZERO: Self = 0.0;
-    fn of_f64(v: f64) -> Self {
-        v
-    }
-    fn as_f64(self) -> f64 {
-        self
-    }
-    fn is_nan_value(self) -> bool {
-        self.is_nan()
-    }
+        impl sealed::Sealed for $t {
+            fn scratch_pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>> {
+                static POOL: std::sync::Mutex<Vec<Vec<$t>>> = std::sync::Mutex::new(Vec::new());
+                &POOL
+            }
+
+            unsafe fn product(
+                (m, k, n): (usize, usize, usize),
+                dst: *mut Self,
+                ds: Strides,
+                accumulate: bool,
+                lhs: *const Self,
+                ls: Strides,
+                rhs: *const Self,
+                rs: Strides,
+            ) {
+                let s = |v: usize| v as isize;
+                // SAFETY: the caller guarantees the three views are valid.
+                unsafe {
+                    faer::linalg::matmul::matmul(
+                        faer::MatMut::from_raw_parts_mut(dst, m, n, s(ds.row), s(ds.col)),
+                        if accumulate {
+                            faer::Accum::Add
+                        } else {
+                            faer::Accum::Replace
+                        },
+                        faer::MatRef::from_raw_parts(lhs, m, k, s(ls.row), s(ls.col)),
+                        faer::MatRef::from_raw_parts(rhs, k, n, s(rs.row), s(rs.col)),
+                        1.0,
+                        faer::Par::Seq,
+                    )
+                }
+            }
+        }
+    )*};
 }
+nn_float!(f32, f64);
 
 /// A strided view of a row-major or transposed matrix inside a slice.
 #[derive(Clone, Copy, Debug)]

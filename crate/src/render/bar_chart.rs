@@ -4,6 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::render::frame::{draw_title, summary_title};
 use crate::render::{display_via_figure, theme, Figure, Plot};
 use crate::{Error, Result};
 
@@ -201,10 +202,7 @@ impl Plot for BarChart {
         let order = self.order();
         let summary = format!(
             "bar chart{}: {}",
-            self.title
-                .as_deref()
-                .map(|t| format!(" `{t}`"))
-                .unwrap_or_default(),
+            summary_title(self.title.as_deref()),
             order
                 .iter()
                 .take(5)
@@ -220,15 +218,8 @@ impl Plot for BarChart {
         Figure::draw(self.width, height, summary, |area| {
             let draw_err = Error::render;
             if let Some(title) = &self.title {
-                let text = theme::fit_text(title, theme::TITLE_SIZE, self.width - 2 * m);
-                crate::render::text::draw(
-                    area,
-                    self.width as i32 / 2,
-                    m as i32,
-                    crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
-                        .bold()
-                        .anchor(HPos::Center, VPos::Top),
-                );
+                let center = self.width as i32 / 2;
+                draw_title(area, title, theme::TITLE_SIZE, center, self.width - 2 * m);
             }
             for t in theme::nice_ticks(lo, hi, 5) {
                 let x = xpos(t);

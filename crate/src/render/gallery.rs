@@ -3,6 +3,7 @@
 
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::render::frame::draw_title;
 use crate::render::raster::blit;
 use crate::render::{display_via_figure, theme, Figure, Plot};
 use crate::{Error, Result};
@@ -150,15 +151,8 @@ impl Plot for Gallery {
         );
         Figure::draw(width, height, summary, |area| {
             if let Some(title) = &self.title {
-                let text = theme::fit_text(title, theme::TITLE_SIZE + 2.0, width - 2 * m);
-                crate::render::text::draw(
-                    area,
-                    width as i32 / 2,
-                    m as i32,
-                    crate::render::text::Label::new(&text, theme::TITLE_SIZE + 2.0, theme::TEXT)
-                        .bold()
-                        .anchor(HPos::Center, VPos::Top),
-                );
+                let size = theme::TITLE_SIZE + 2.0;
+                draw_title(area, title, size, width as i32 / 2, width - 2 * m);
             }
             let mut y = top;
             for (r, &rh) in row_h.iter().enumerate() {

@@ -2,7 +2,9 @@
 
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::render::frame::draw_title;
 use crate::render::raster::{blit, resize_nearest, to_byte};
+use crate::render::scaling::value_range;
 use crate::render::{display_via_figure, theme, Colorbar, Colormap, Figure, Picture, Plot};
 use crate::{Activation, Error, Result};
 
@@ -133,10 +135,7 @@ impl ImageGrid {
 
     fn shared_range(&self) -> (f32, f32) {
         let gray = self.tiles.iter().filter(|t| t.channels() == 1);
-        gray.flat_map(|t| t.pixels().iter().copied())
-            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
-                (lo.min(v), hi.max(v))
-            })
+        value_range(gray.flat_map(|t| t.pixels().iter().copied()))
     }
 
     /// Renders tile `t` to RGB8 at `th × tw`.
@@ -145,11 +144,7 @@ impl ImageGrid {
         let (lo, hi) = match self.scaling {
             TileScaling::Raw => (0.0, 1.0),
             TileScaling::Shared => shared,
-            TileScaling::PerTile => small
-                .iter()
-                .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| {
-                    (a.min(v), b.max(v))
-                }),
+            TileScaling::PerTile => value_range(small.iter().copied()),
         };
         let span = hi - lo;
         let scale = |v: f32| if span > 0.0 { (v - lo) / span } else { 0.0 };
@@ -241,14 +236,12 @@ impl Plot for ImageGrid {
         );
         Figure::draw(width, height, summary, |area| {
             if let Some(title) = &self.title {
-                let text = theme::fit_text(title, theme::TITLE_SIZE, width - 2 * m);
-                crate::render::text::draw(
+                draw_title(
                     area,
+                    title,
+                    theme::TITLE_SIZE,
                     width as i32 / 2,
-                    m as i32,
-                    crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
-                        .bold()
-                        .anchor(HPos::Center, VPos::Top),
+                    width - 2 * m,
                 );
             }
             for (i, tile) in self.tiles.iter().enumerate() {

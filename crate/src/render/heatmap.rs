@@ -3,8 +3,10 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::render::frame::draw_title;
 use crate::render::picture::{display_factor, DISPLAY_SIDE};
 use crate::render::raster::{blit, resize_bilinear};
+use crate::render::scaling::value_range;
 use crate::render::{
     display_via_figure, normalize_attribution, theme, Colorbar, Colormap, Figure, Normalized,
     Picture, Plot, Scaling, Sign,
@@ -330,12 +332,7 @@ impl HeatMap {
     }
 
     fn summary(&self, normalized: &Normalized) -> String {
-        let min = self.values.iter().copied().fold(f32::INFINITY, f32::min);
-        let max = self
-            .values
-            .iter()
-            .copied()
-            .fold(f32::NEG_INFINITY, f32::max);
+        let (min, max) = value_range(self.values.iter().copied());
         let mode = match self.mode {
             HeatMapMode::HeatMap => "heat map",
             HeatMapMode::Blended => "blended heat map",
@@ -399,15 +396,8 @@ impl Plot for HeatMap {
         let height = top + ph + m;
         Figure::draw(width, height, self.summary(&normalized), |area| {
             if let Some(title) = &self.title {
-                let text = theme::fit_text(title, theme::TITLE_SIZE, width - 2 * m);
-                crate::render::text::draw(
-                    area,
-                    (m + pw / 2) as i32,
-                    m as i32,
-                    crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
-                        .bold()
-                        .anchor(HPos::Center, VPos::Top),
-                );
+                let center = (m + pw / 2) as i32;
+                draw_title(area, title, theme::TITLE_SIZE, center, width - 2 * m);
             }
             blit(area, m as i32, top as i32, pw, ph, picture.to_rgb8())?;
             // A hairline just outside the image, so white-ish displays keep their edges.

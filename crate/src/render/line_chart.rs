@@ -5,6 +5,7 @@ use std::ops::Range;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::render::frame::{padded, summary_title, Axes};
 use crate::render::raster::stroke_polyline;
 use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
 use crate::{Error, Result};
@@ -192,49 +193,16 @@ impl LineChart {
     }
 
     fn draw_on(&self, area: &Canvas<'_>, x_range: Range<f64>, y_range: Range<f64>) -> Result<()> {
-        let mut builder = ChartBuilder::on(area);
-        builder
-            .margin(theme::MARGIN)
-            .margin_right(theme::MARGIN * 2)
-            .x_label_area_size(if self.x_label.is_some() { 44 } else { 28 })
-            .y_label_area_size(if self.y_label.is_some() { 70 } else { 54 });
-        if let Some(title) = &self.title {
-            builder.margin_top(theme::MARGIN + theme::TITLE_HEIGHT);
-            let (width, _) = area.dim_in_pixel();
-            let text = theme::fit_text(
-                title,
-                theme::TITLE_SIZE,
-                width.saturating_sub(2 * theme::MARGIN),
-            );
-            let label = crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
-                .bold()
-                .anchor(HPos::Center, VPos::Top);
-            crate::render::text::draw(area, width as i32 / 2, theme::MARGIN as i32, label);
+        let mut chart = Axes {
+            title: self.title.as_deref(),
+            x_label: self.x_label.as_deref(),
+            y_label: self.y_label.as_deref(),
+            margin_right: theme::MARGIN * 2,
+            x_ticks: 7,
+            // A log axis gets its own round ticks below.
+            y_ticks: (!self.log_y).then_some(6),
         }
-        let mut chart = builder
-            .build_cartesian_2d(x_range.clone(), y_range.clone())
-            .map_err(Error::render)?;
-        let fmt = |v: &f64| theme::tick_label(*v);
-        let mut mesh = chart.configure_mesh();
-        mesh.bold_line_style(theme::GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(theme::AXIS)
-            .label_style(theme::text(theme::TICK_SIZE, theme::TEXT_MUTED))
-            .axis_desc_style(theme::text(theme::LABEL_SIZE, theme::TEXT))
-            .x_labels(7)
-            .y_labels(if self.log_y { 0 } else { 6 })
-            .x_label_formatter(&fmt)
-            .y_label_formatter(&fmt);
-        if self.log_y {
-            mesh.disable_y_mesh();
-        }
-        if let Some(l) = &self.x_label {
-            mesh.x_desc(l);
-        }
-        if let Some(l) = &self.y_label {
-            mesh.y_desc(l);
-        }
-        mesh.draw().map_err(Error::render)?;
+        .draw(area, x_range.clone(), y_range.clone())?;
         // Pixel mapping with sub-pixel precision, from two reference corners.
         let (x0p, y0p) = chart.backend_coord(&(x_range.start, y_range.start));
         let (x1p, y1p) = chart.backend_coord(&(x_range.end, y_range.end));
@@ -330,16 +298,6 @@ pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     ticks
 }
 
-/// Pads a data range by 5 % (or ±0.5 when flat) so lines don't touch the frame.
-pub(crate) fn padded(lo: f64, hi: f64) -> std::ops::Range<f64> {
-    if hi > lo {
-        let pad = (hi - lo) * 0.05;
-        lo - pad..hi + pad
-    } else {
-        lo - 0.5..hi + 0.5
-    }
-}
-
 impl Plot for LineChart {
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] when the chart has no finite point, a series has
@@ -371,10 +329,7 @@ impl Plot for LineChart {
             .collect();
         let summary = format!(
             "line chart{}: {}; x [{}, {}], y [{}, {}]",
-            self.title
-                .as_deref()
-                .map(|t| format!(" `{t}`"))
-                .unwrap_or_default(),
+            summary_title(self.title.as_deref()),
             names.join(", "),
             theme::format_value(x0),
             theme::format_value(x1),
@@ -395,13 +350,7 @@ impl Plot for LineChart {
         let y_range = if let Some((lo, hi)) = self.y_limits {
             self.transform_y(lo)..self.transform_y(hi)
         } else if self.log_y {
-            let (lo, hi) = (y0.log10(), y1.log10());
-            if hi > lo {
-                let pad = (hi - lo) * 0.05;
-                lo - pad..hi + pad
-            } else {
-                lo - 0.5..hi + 0.5
-            }
+            padded(y0.log10(), y1.log10())
         } else {
             padded(y0, y1)
         };

@@ -21,6 +21,7 @@ mod colormap;
 mod colormap_data;
 mod figure;
 mod font;
+mod frame;
 mod gallery;
 mod grid;
 mod heatmap;

@@ -2,6 +2,7 @@
 //! result converts into before display.
 
 use crate::render::raster::{resize_bilinear, resize_nearest, to_byte};
+use crate::render::scaling::value_range;
 use crate::render::{Figure, Plot};
 use crate::{Activation, Error, Result};
 
@@ -155,12 +156,7 @@ impl Picture {
 
     /// Min-max rescaled to [0, 1] over all channels together (a constant picture becomes 0).
     pub fn normalized(&self) -> Self {
-        let min = self.pixels.iter().copied().fold(f32::INFINITY, f32::min);
-        let max = self
-            .pixels
-            .iter()
-            .copied()
-            .fold(f32::NEG_INFINITY, f32::max);
+        let (min, max) = value_range(self.pixels.iter().copied());
         let span = max - min;
         let pixels = self
             .pixels
@@ -317,12 +313,7 @@ pub(crate) fn display_factor(height: usize, width: usize, min_side: usize) -> us
 impl std::fmt::Debug for Picture {
     /// A short summary (the pixels are not listed).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let min = self.pixels.iter().copied().fold(f32::INFINITY, f32::min);
-        let max = self
-            .pixels
-            .iter()
-            .copied()
-            .fold(f32::NEG_INFINITY, f32::max);
+        let (min, max) = value_range(self.pixels.iter().copied());
         write!(
             f,
             "Picture({}×{}×{}, values [{min}, {max}])",

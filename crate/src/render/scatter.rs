@@ -5,8 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::RGBAColor;
 
-use crate::render::line_chart::padded;
+use crate::render::frame::{padded, summary_title, Axes};
 use crate::render::raster::blit;
+use crate::render::scaling::value_range;
 use crate::render::{display_via_figure, theme, Colorbar, Colormap, Figure, Picture, Plot};
 use crate::{Error, Result};
 
@@ -189,11 +190,7 @@ impl Scatter {
     /// Min and max of the colour values ((0, 0) without values).
     fn value_range(&self) -> (f32, f32) {
         match &self.coloring {
-            Coloring::Values(v, _) => v
-                .iter()
-                .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
-                    (a.min(x), b.max(x))
-                }),
+            Coloring::Values(v, _) => value_range(v.iter().copied()),
             _ => (0.0, 0.0),
         }
     }
@@ -277,10 +274,7 @@ impl Plot for Scatter {
         };
         let summary = format!(
             "scatter{}: {n} points, x [{}, {}], y [{}, {}]{}",
-            self.title
-                .as_deref()
-                .map(|t| format!(" `{t}`"))
-                .unwrap_or_default(),
+            summary_title(self.title.as_deref()),
             theme::format_value(x0 as f64),
             theme::format_value(x1 as f64),
             theme::format_value(y0 as f64),
@@ -294,50 +288,19 @@ impl Plot for Scatter {
         let (width, height) = self.size;
         Figure::draw(width, height, summary, |root| {
             let (plot_area, side) = root.split_horizontally(width.saturating_sub(legend_w));
-            let mut builder = ChartBuilder::on(&plot_area);
-            builder
-                .margin(theme::MARGIN)
-                .x_label_area_size(if self.x_label.is_some() { 44 } else { 28 })
-                .y_label_area_size(if self.y_label.is_some() { 70 } else { 54 });
-            if let Some(title) = &self.title {
-                builder.margin_top(theme::MARGIN + theme::TITLE_HEIGHT);
-                let (width, _) = plot_area.dim_in_pixel();
-                let text = theme::fit_text(
-                    title,
-                    theme::TITLE_SIZE,
-                    width.saturating_sub(2 * theme::MARGIN),
-                );
-                let label = crate::render::text::Label::new(&text, theme::TITLE_SIZE, theme::TEXT)
-                    .bold()
-                    .anchor(HPos::Center, VPos::Top);
-                crate::render::text::draw(
-                    &plot_area,
-                    width as i32 / 2,
-                    theme::MARGIN as i32,
-                    label,
-                );
+            let chart = Axes {
+                title: self.title.as_deref(),
+                x_label: self.x_label.as_deref(),
+                y_label: self.y_label.as_deref(),
+                margin_right: theme::MARGIN,
+                x_ticks: 7,
+                y_ticks: Some(7),
             }
-            let mut chart = builder
-                .build_cartesian_2d(padded(x0 as f64, x1 as f64), padded(y0 as f64, y1 as f64))
-                .map_err(Error::render)?;
-            let fmt = |v: &f64| theme::tick_label(*v);
-            let mut mesh = chart.configure_mesh();
-            mesh.bold_line_style(theme::GRID)
-                .light_line_style(TRANSPARENT)
-                .axis_style(theme::AXIS)
-                .label_style(theme::text(theme::TICK_SIZE, theme::TEXT_MUTED))
-                .axis_desc_style(theme::text(theme::LABEL_SIZE, theme::TEXT))
-                .x_labels(7)
-                .y_labels(7)
-                .x_label_formatter(&fmt)
-                .y_label_formatter(&fmt);
-            if let Some(l) = &self.x_label {
-                mesh.x_desc(l);
-            }
-            if let Some(l) = &self.y_label {
-                mesh.y_desc(l);
-            }
-            mesh.draw().map_err(Error::render)?;
+            .draw(
+                &plot_area,
+                padded(x0 as f64, x1 as f64),
+                padded(y0 as f64, y1 as f64),
+            )?;
             // Points: stamped straight onto the root bitmap at their pixel positions.
             let to_pixel = |p: [f32; 2]| chart.backend_coord(&(p[0] as f64, p[1] as f64));
             let (lo, hi) = self.value_range();
@@ -382,14 +345,16 @@ impl Plot for Scatter {
                 ))
                 .map_err(Error::render)?;
             }
+            // The legend or colorbar starts just below the top of the plot.
+            let top = theme::MARGIN as i32
+                + 8
+                + if self.title.is_some() {
+                    theme::TITLE_HEIGHT as i32
+                } else {
+                    0
+                };
             match &self.coloring {
                 Coloring::Labels(_) => {
-                    let top = theme::MARGIN as i32
-                        + if self.title.is_some() {
-                            theme::TITLE_HEIGHT as i32 + 8
-                        } else {
-                            8
-                        };
                     let rows_fit =
                         ((height as i32 - top - theme::MARGIN as i32) / 20).max(1) as usize;
                     let shown = classes.min(LEGEND_ROWS).min(rows_fit);
@@ -429,12 +394,6 @@ impl Plot for Scatter {
                     }
                 }
                 Coloring::Values(_, map) => {
-                    let top = theme::MARGIN as i32
-                        + if self.title.is_some() {
-                            theme::TITLE_HEIGHT as i32 + 8
-                        } else {
-                            8
-                        };
                     Colorbar::new(*map, lo, hi).draw_at(
                         &side,
                         0,
