@@ -144,27 +144,25 @@ where
     let mut y = vec![E::ZERO; g.out_shape().iter().product()];
     conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y, false);
     // The ReLU, and its mask when recording (`y > 0` before clamping, so a NaN counts as not
-    // positive, as in dfdx's ReLU).
-    let clamp = |y: &mut E| {
-        let positive = *y > E::ZERO;
-        if !positive {
-            *y = E::ZERO;
-        }
-        positive
-    };
+    // positive, as in dfdx's ReLU). Branch-free, so it vectorises: the signs are random.
     let positive = match relu {
         Some(_) if T::OWNS_TAPE => {
             let mut positive = vec![false; y.len()];
             y.par_chunks_mut(CHUNK)
                 .zip(positive.par_chunks_mut(CHUNK))
-                .for_each(|(y, p)| y.iter_mut().zip(p).for_each(|(y, p)| *p = clamp(y)));
+                .for_each(|(y, p)| {
+                    for (y, p) in y.iter_mut().zip(p) {
+                        *p = *y > E::ZERO;
+                        *y = if *p { *y } else { E::ZERO };
+                    }
+                });
             Some(positive)
         }
         Some(_) => {
             y.par_chunks_mut(CHUNK).for_each(|y| {
-                y.iter_mut().for_each(|y| {
-                    clamp(y);
-                })
+                for y in y {
+                    *y = if *y > E::ZERO { *y } else { E::ZERO };
+                }
             });
             None
         }
@@ -187,11 +185,9 @@ where
                     .zip(gy.par_chunks(CHUNK).zip(positive.par_chunks(CHUNK)))
                     .for_each(|(g, (gy, p))| {
                         for ((g, &dy), &p) in g.iter_mut().zip(gy).zip(p) {
-                            *g = if p && (!guided || dy > E::ZERO) {
-                                dy
-                            } else {
-                                E::ZERO
-                            };
+                            // `&`, `|`: no short-circuit branches, so this vectorises.
+                            let keep = p & (!guided | (dy > E::ZERO));
+                            *g = if keep { dy } else { E::ZERO };
                         }
                     });
                 g
