@@ -32,6 +32,7 @@ mod flatten;
 mod float;
 mod im2col;
 mod layers;
+mod linear;
 mod max_pool;
 mod params;
 mod pool_geometry;
@@ -58,4 +59,5 @@ pub use tape::{Dyn4, Tensor4};
 pub use upsample::upsample_bilinear;
 pub use weight_grads::without_weight_grads;
 
+pub(crate) use linear::linear;
 pub(crate) use tensor_ids::sync_tensor_ids;
