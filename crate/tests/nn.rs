@@ -32,6 +32,16 @@ fn t4(dev: &Cpu, shape: [usize; 4], seed: u64) -> T64 {
     )
 }
 
+/// `max|a − b| / max(max|b|, 1e-300)`.
+fn rel(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let scale = b.iter().fold(1e-300f64, |m, v| m.max(v.abs()));
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+        / scale
+}
+
 fn t1(dev: &Cpu, n: usize, seed: u64) -> Tensor<(usize,), f64, Cpu> {
     dev.tensor_from_vec(values(n, seed), (n,))
 }
@@ -717,21 +727,11 @@ mod pytorch {
 /// The portable ops (composed from dfdx's own, what non-CPU devices run) against the native
 /// CPU kernels: values and every gradient, ties, errors, and a training run.
 mod portable {
-    use super::{t1, t4, values, weighted_sum, T64};
+    use super::{rel, t1, t4, values, weighted_sum, T64};
     use dfdx::optim::{Adam, AdamConfig, Optimizer};
     use dfdx::prelude::*;
     use glassbox::nn::{portable, Dyn4};
     use glassbox::{Conv2dParams, ErrorKind};
-
-    /// `max|a − b| / max(max|b|, 1e-300)`.
-    fn rel(a: &[f64], b: &[f64]) -> f64 {
-        assert_eq!(a.len(), b.len());
-        let scale = b.iter().fold(1e-300f64, |m, v| m.max(v.abs()));
-        a.iter()
-            .zip(b)
-            .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
-            / scale
-    }
 
     #[test]
     fn conv2d_matches_the_native_kernels_in_value_and_every_gradient() {
@@ -1046,12 +1046,7 @@ fn fused_conv_relu_equals_conv_then_relu_in_value_and_every_gradient() {
                 ("dw", gf.get(&w).as_vec(), ga.get(&w).as_vec()),
                 ("db", gf.get(&b).as_vec(), ga.get(&b).as_vec()),
             ] {
-                let scale = a.iter().fold(1e-300f64, |m, v| m.max(v.abs()));
-                let err = f
-                    .iter()
-                    .zip(&a)
-                    .fold(0.0f64, |m, (p, q)| m.max((p - q).abs()))
-                    / scale;
+                let err = rel(&f, &a);
                 assert!(err < 1e-12, "case {i} {mode:?} {what} differs by {err:.2e}");
             }
         }

@@ -6,6 +6,7 @@ use super::conv_kernels;
 use super::device::NnDevice;
 use super::float::NnFloat;
 use super::params::{Conv2dParams, ConvGeometry};
+use super::relu::{clamp_negatives, passed, CHUNK};
 use super::tape::{contiguous, dims4, tensor_from, writable, Scratch, Tensor4};
 use super::weight_grads::weight_grads_enabled;
 use crate::ReluGrad;
@@ -115,9 +116,6 @@ where
     run_on_cpu(x, weight, bias, params, None)
 }
 
-/// Elements per parallel task of the fused ReLU.
-const CHUNK: usize = 1 << 16;
-
 /// The convolution, followed by a ReLU with backward rule `relu` if given.
 fn run_on_cpu<E, T, SW>(
     x: Tensor4<E, T>,
@@ -143,31 +141,8 @@ where
     let b_data = bias.map(Scratch::of_param).transpose()?;
     let mut y = vec![E::ZERO; g.out_shape().iter().product()];
     conv_kernels::forward(&g, &x_data, &w_data, b_data.as_deref(), &mut y, false);
-    // The ReLU, and its mask when recording (`y > 0` before clamping, so a NaN counts as not
-    // positive, as in dfdx's ReLU). Branch-free, so it vectorises: the signs are random.
-    let positive = match relu {
-        Some(_) if T::OWNS_TAPE => {
-            let mut positive = vec![false; y.len()];
-            y.par_chunks_mut(CHUNK)
-                .zip(positive.par_chunks_mut(CHUNK))
-                .for_each(|(y, p)| {
-                    for (y, p) in y.iter_mut().zip(p) {
-                        *p = *y > E::ZERO;
-                        *y = if *p { *y } else { E::ZERO };
-                    }
-                });
-            Some(positive)
-        }
-        Some(_) => {
-            y.par_chunks_mut(CHUNK).for_each(|y| {
-                for y in y {
-                    *y = if *y > E::ZERO { *y } else { E::ZERO };
-                }
-            });
-            None
-        }
-        None => None,
-    };
+    // The ReLU's mask, when recording, for the backward pass.
+    let positive = relu.and_then(|_| clamp_negatives(&mut y, T::OWNS_TAPE));
     let [b, o, oh, ow] = g.out_shape();
     let y = tensor_from(x.device(), y, (b, o, oh, ow))?;
     if T::OWNS_TAPE {
@@ -178,16 +153,13 @@ where
         tape.add_backward_op(move |grads| {
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
             // Through the ReLU first: the gradient of the convolution's output.
-            let through_relu = positive.as_ref().map(|positive| {
-                let guided = relu == Some(ReluGrad::Guided);
+            let through_relu = positive.as_ref().zip(relu).map(|(positive, mode)| {
                 let mut g = Scratch::with_len(gy.len());
                 g.par_chunks_mut(CHUNK)
                     .zip(gy.par_chunks(CHUNK).zip(positive.par_chunks(CHUNK)))
                     .for_each(|(g, (gy, p))| {
                         for ((g, &dy), &p) in g.iter_mut().zip(gy).zip(p) {
-                            // `&`, `|`: no short-circuit branches, so this vectorises.
-                            let keep = p & (!guided | (dy > E::ZERO));
-                            *g = if keep { dy } else { E::ZERO };
+                            *g = passed(dy, p, mode);
                         }
                     });
                 g

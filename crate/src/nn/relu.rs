@@ -1,6 +1,7 @@
 //! `relu` with a choice of backward rule: the true gradient or guided backpropagation.
 
 use dfdx::prelude::{Cpu, HasShape, PutTape, SplitTape, Tape};
+use rayon::prelude::*;
 
 use super::float::NnFloat;
 use super::tape::{contiguous, data_of, device_error, tensor_from, writable, Tensor4};
@@ -39,26 +40,63 @@ pub fn relu<E: NnFloat, T: Tape<E, Cpu>>(
     }
     let (x, mut tape) = contiguous(x)?.split_tape();
     let mut data = data_of(&x);
-    let positive: Vec<bool> = data.iter().map(|&v| v > E::ZERO).collect();
-    for (v, &p) in data.iter_mut().zip(&positive) {
-        if !p {
-            *v = E::ZERO;
-        }
-    }
+    let positive = clamp_negatives(&mut data, T::OWNS_TAPE);
     let y = tensor_from(x.device(), data, *x.shape())?;
-    if T::OWNS_TAPE {
+    if let Some(positive) = positive {
         let (x_ghost, y_ghost) = (x.ghost(), y.ghost());
         tape.add_backward_op(move |grads| {
             let gy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
             let gx = writable(grads.get_or_alloc_mut(&x_ghost)?);
-            for ((gx, &g), &p) in gx.iter_mut().zip(&gy).zip(&positive) {
-                if p && g > E::ZERO {
-                    *gx += g;
-                }
-            }
+            gx.par_chunks_mut(CHUNK)
+                .zip(gy.par_chunks(CHUNK).zip(positive.par_chunks(CHUNK)))
+                .for_each(|(gx, (gy, p))| {
+                    for ((gx, &dy), &p) in gx.iter_mut().zip(gy).zip(p) {
+                        *gx += passed(dy, p, mode);
+                    }
+                });
             **grads.get_or_alloc_mut(&y_ghost)? = gy;
             Ok(())
         });
     }
     Ok(y.put_tape(tape))
+}
+
+/// Elements per parallel task of the ReLU passes.
+pub(super) const CHUNK: usize = 1 << 16;
+
+/// `y = max(y, 0)` in place, in parallel; with `record`, also the mask `y > 0` taken before
+/// clamping (a NaN counts as not positive, as in dfdx's ReLU) for the backward pass.
+/// Branch-free, so it vectorises: the signs of activations are random.
+pub(super) fn clamp_negatives<E: NnFloat>(y: &mut [E], record: bool) -> Option<Vec<bool>> {
+    if !record {
+        y.par_chunks_mut(CHUNK).for_each(|y| {
+            for y in y {
+                *y = if *y > E::ZERO { *y } else { E::ZERO };
+            }
+        });
+        return None;
+    }
+    let mut positive = vec![false; y.len()];
+    y.par_chunks_mut(CHUNK)
+        .zip(positive.par_chunks_mut(CHUNK))
+        .for_each(|(y, p)| {
+            for (y, p) in y.iter_mut().zip(p) {
+                *p = *y > E::ZERO;
+                *y = if *p { *y } else { E::ZERO };
+            }
+        });
+    Some(positive)
+}
+
+/// The part of the output gradient `dy` a ReLU passes back where its input was `positive`:
+/// all of it ([`ReluGrad::Standard`]) or only a positive `dy` ([`ReluGrad::Guided`]).
+/// `&` and `|` instead of `&&` and `||`: no branches, so loops over it vectorise.
+#[inline]
+pub(super) fn passed<E: NnFloat>(dy: E, positive: bool, mode: ReluGrad) -> E {
+    let keep = positive & ((mode == ReluGrad::Standard) | (dy > E::ZERO));
+    if keep {
+        dy
+    } else {
+        E::ZERO
+    }
 }

@@ -140,12 +140,16 @@ impl<
     /// As [`crate::conv2d`]: a channel count other than `I`, zero sizes, a kernel larger than the
     /// padded input.
     pub fn apply<T: Tape<E, D>>(&self, x: Tensor4<E, T, D>) -> Result<Tensor4<E, T, D>> {
-        let bias = self
-            .bias
+        conv2d(x, &self.weight, Some(&self.flat_bias()?), self.params())
+    }
+
+    /// The bias with a run-time length, as the ops take it (a view: same data and id, so its
+    /// gradient reaches `self.bias`).
+    fn flat_bias(&self) -> Result<Tensor<(usize,), E, D>> {
+        self.bias
             .clone()
             .try_reshape_like(&(O,))
-            .map_err(device_error)?;
-        conv2d(x, &self.weight, Some(&bias), self.params())
+            .map_err(device_error)
     }
 }
 
@@ -159,6 +163,8 @@ impl<
         const G: usize,
         E: NnFloat,
     > Conv2d<I, O, K, S, P, L, G, E, Cpu>
+where
+    Cpu: NnDevice<E>,
 {
     /// The layer followed by a ReLU with backward rule `mode`, as one op on the CPU (see
     /// [`crate::conv2d_relu`]: the same values and gradients as `relu(self.apply(x)?, mode)`,
@@ -171,11 +177,7 @@ impl<
         x: Tensor4<E, T>,
         mode: crate::ReluGrad,
     ) -> Result<Tensor4<E, T>> {
-        let bias = self
-            .bias
-            .clone()
-            .try_reshape_like(&(O,))
-            .map_err(device_error)?;
+        let bias = self.flat_bias()?;
         crate::nn::conv2d_relu(x, &self.weight, Some(&bias), self.params(), mode)
     }
 }
