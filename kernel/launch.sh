@@ -32,4 +32,10 @@ command -v evcxr_jupyter >/dev/null || {
   echo "glassbox kernel: evcxr_jupyter is not installed; run kernel/install.sh" >&2
   exit 1
 }
-exec evcxr_jupyter "$@"
+# evcxr_jupyter's own stdout is not the notebook's (cells talk over ZeroMQ): at start it prints
+# "No configuration file found, use the default configuration" — evcxr's `:load_config` found no
+# evcxr.toml (optional; we configure it with init.evcxr instead). The tour printed that once per
+# notebook; it goes to a log beside the build folder instead. Errors stay on stderr.
+log=/dev/null
+[ -n "${EVCXR_TMPDIR:-}" ] && log="$EVCXR_TMPDIR.stdout.log"
+exec evcxr_jupyter "$@" >>"$log"

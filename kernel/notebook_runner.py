@@ -8,6 +8,10 @@ Notebooks run one after another, each in a fresh kernel started in the notebook'
 `:dep glassbox = { path = "../crate" }` resolves), all with one evcxr build folder
 (EVCXR_TMPDIR = target/evcxr/kernel-0, locked while we use it) so glassbox compiles once. The
 executed notebook is written even when a cell fails, so the HTML shows where it stopped.
+
+`run` is the whole job — execute, validate, render HTML, write index.html — and the end-to-end
+tests call that same function (tests/e2e/run_notebook.py), so a notebook that the tour cannot
+render fails `make test` too.
 """
 
 from __future__ import annotations
@@ -108,12 +112,28 @@ def evcxr_build_dir(name: str = "kernel-0"):
                 os.environ["EVCXR_TMPDIR"] = old
 
 
+def invalid_format(nb: nbformat.NotebookNode) -> str | None:
+    """Why `nb` is not valid nbformat (nbconvert refuses to export it), or None."""
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as e:
+        where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
+        return f"not valid nbformat at {where}: {e.message}"
+    return None
+
+
 def execute(source: Path, out_dir: Path, cell_timeout: int = CELL_TIMEOUT_S) -> Result:
-    """Runs every cell of `source` in a fresh kernel; writes the executed copy into `out_dir`."""
+    """Runs every cell of `source` in a fresh kernel; writes the executed copy into `out_dir`.
+
+    An invalid notebook is not run: the tour could not render it, so it fails at once."""
     source = Path(source).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / source.name
     nb = nbformat.read(source, as_version=4)
+    problem = invalid_format(nb)
+    if problem:
+        nbformat.write(nb, executed, version=nbformat.NO_CONVERT)  # as it is, for inspection
+        return Result(source, executed, 0.0, f"{source.name} is {problem}")
     client = NotebookClient(
         nb,
         kernel_name=KERNEL_NAME,
@@ -138,7 +158,10 @@ def execute(source: Path, out_dir: Path, cell_timeout: int = CELL_TIMEOUT_S) -> 
     seconds = time.monotonic() - start
     if error is None:
         error = stderr_failure(nb)
-    nbformat.write(nb, executed)
+    if error is None:
+        problem = invalid_format(nb)
+        error = f"the executed notebook is {problem}" if problem else None
+    nbformat.write(nb, executed, version=nbformat.NO_CONVERT)
     return Result(source, executed, seconds, error)
 
 
@@ -156,13 +179,42 @@ def execute_all(sources: list[Path], out_dir: Path, cell_timeout: int = CELL_TIM
 
 
 def render_html(executed: Path) -> Path:
-    """Writes `<name>.html` beside the executed notebook (nbconvert's lab template, images inline)."""
+    """Writes `<name>.html` beside the executed notebook (nbconvert's lab template, images inline).
+
+    nbconvert validates the notebook first and raises on an invalid one."""
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter(template_name="lab").from_filename(str(executed))
     target = executed.with_suffix(".html")
     target.write_text(body, encoding="utf-8")
     return target
+
+
+def render(result: Result) -> None:
+    """HTML for one executed notebook. A notebook that does not render is marked failed (its error
+    says why) instead of stopping the others."""
+    try:
+        render_html(result.executed)
+    except Exception as e:  # nbformat validation, template errors: report, keep going
+        why = f"HTML export failed: {type(e).__name__}: {e}"
+        result.error = f"{result.error}\n{why}" if result.error else why
+
+
+def run(sources: list[Path], out_dir: Path, html: bool = True, cell_timeout: int = CELL_TIMEOUT_S,
+        on_done=None) -> list[Result]:
+    """The tour's job: execute every notebook in order and (with `html`) render each to HTML as it
+    finishes, then write index.html. `on_done(result)` after each notebook, HTML included."""
+
+    def done(result: Result) -> None:
+        if html:
+            render(result)
+        if on_done:
+            on_done(result)
+
+    results = execute_all(sources, out_dir, cell_timeout, on_done=done)
+    if html:
+        write_index(results, out_dir)
+    return results
 
 
 def write_index(results: list[Result], out_dir: Path) -> Path:
@@ -207,11 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)
         return 2
-    results = execute_all(args.notebooks, args.out, args.cell_timeout, on_done=print_result)
+    results = run(args.notebooks, args.out, args.html, args.cell_timeout, on_done=print_result)
     if args.html:
-        for r in results:
-            render_html(r.executed)
-        print(f"\nrendered: {write_index(results, args.out)}")
+        print(f"\nrendered: {args.out / 'index.html'}")
     failed = [r for r in results if not r.ok]
     total = sum(r.seconds for r in results)
     print(f"{len(results) - len(failed)} of {len(results)} notebooks ran cleanly in {total:.1f} s")

@@ -12,6 +12,8 @@ rustup component add rust-src rustfmt clippy >/dev/null
 kernel/install.sh --requirements tests/e2e/requirements.txt
 # Rust tests that cross-check files with Python tools (TensorBoard's EventAccumulator) use it.
 export GLASSBOX_PYTHON="$PWD/.venv/bin/python"
+# ... and here a cross-check that cannot run is a failure, never a silent skip.
+export GLASSBOX_REQUIRE_CROSS_CHECKS=1
 
 step "format"
 cargo fmt --all -- --check

@@ -69,6 +69,8 @@
 
 pub mod attribution;
 pub mod data;
+#[cfg(test)]
+mod entry_ids_tests;
 mod error;
 pub mod evaluate;
 pub mod inspect;

@@ -1,16 +1,18 @@
-"""Checks on an executed notebook, driven by cell tags (see tests/e2e/README.md).
+"""Checks on an executed notebook, driven by cell tags and cell metadata (tests/e2e/README.md).
 
-Cell tags (JupyterLab: the property inspector, "Common Tools" → "Cell Tags"):
+Cell tags (JupyterLab: the property inspector, "Common Tools" → "Cell Tags") are flags only:
 
 - `png`            the cell shows an `image/png` that decodes, is at least 64×64 and is not blank
                    (at least 1% of its pixels differ from its most common colour);
-- `text:<words>`   the cell's text output (stdout, stderr or text/plain) contains `<words>`
-                   (a tag cannot hold a comma: pick a substring without one);
 - `no-error-text`  nothing the cell printed contains "error" (for cells that must stay quiet);
 - `stderr-ok`      the cell may write to stderr (kernel/notebook_runner.py otherwise fails it).
 
-And for every notebook: the kernelspec is `glassbox-rust`, and the first code cell is
-`:dep glassbox = { path = "…/crate" }`.
+Expected text lives in the cell metadata, not in tags, because nbformat forbids commas in tags
+(`^[^,]+$`) and printed numbers have them ("23,946"): `"glassbox": {"expect_text": ["…"]}` lists
+strings the cell's text output (stdout, stderr or text/plain) must contain, any characters allowed.
+
+And for every notebook: it is valid nbformat, the kernelspec is `glassbox-rust`, and the first
+code cell is `:dep glassbox = { path = "…/crate" }`.
 """
 
 from __future__ import annotations
@@ -74,10 +76,33 @@ def png_problem(png: bytes, min_side: int = MIN_SIDE) -> str | None:
     return None
 
 
+def expected_texts(cell) -> list[str]:
+    """The strings the cell's text output must contain (metadata `glassbox.expect_text`)."""
+    want = cell.get("metadata", {}).get("glassbox", {}).get("expect_text", [])
+    return [want] if isinstance(want, str) else list(want)
+
+
+def format_problems(nb) -> list[str]:
+    """Why `nb` is not valid nbformat (what nbconvert's exporters and JupyterLab refuse)."""
+    import nbformat
+
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as e:
+        where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
+        return [f"not valid nbformat at {where}: {e.message}"]
+    return []
+
+
 def check_cell(cell, number: int) -> list[str]:
-    """Problems with one code cell, judged by its tags."""
+    """Problems with one code cell, judged by its tags and its expected texts."""
     problems = []
     where = f"code cell {number}"
+    got = text_of(cell)
+    for want in expected_texts(cell):
+        if want not in got:
+            shown = got.strip()[:500] or "(no text output)"
+            problems.append(f"{where} should print {want!r}; it printed:\n{shown}")
     for tag in cell.get("metadata", {}).get("tags", []):
         if tag == "png":
             pngs = pngs_of(cell)
@@ -88,11 +113,8 @@ def check_cell(cell, number: int) -> list[str]:
                 if why:
                     problems.append(f"{where}: {why}")
         elif tag.startswith("text:"):
-            want = tag[len("text:"):]
-            got = text_of(cell)
-            if want not in got:
-                shown = got.strip()[:500] or "(no text output)"
-                problems.append(f"{where} should print {want!r}; it printed:\n{shown}")
+            problems.append(f"{where} has the tag {tag!r}: expected text goes in the cell metadata "
+                            '`"glassbox": {"expect_text": [...]}`, not in a tag')
         elif tag == "no-error-text":
             if "error" in text_of(cell).lower():
                 problems.append(f"{where} printed an error: {text_of(cell).strip()[:500]}")
@@ -101,7 +123,7 @@ def check_cell(cell, number: int) -> list[str]:
 
 def check_notebook(nb) -> list[str]:
     """Every problem found in an executed notebook (empty when all is well)."""
-    problems = []
+    problems = format_problems(nb)
     spec = nb.get("metadata", {}).get("kernelspec", {}).get("name")
     if spec != "glassbox-rust":
         problems.append(f"kernelspec is {spec!r}; notebooks must use 'glassbox-rust'")

@@ -26,7 +26,8 @@ DEFAULT_OUT = ROOT / "target" / "e2e" / "notebooks"
 
 def run_and_check(sources: list[Path], out_dir: Path = DEFAULT_OUT, cell_timeout: int | None = None,
                   echo: bool = True):
-    """Executes then checks each notebook; returns [(Result, problems)] in order."""
+    """Runs the notebooks exactly as the tour does (`notebook_runner.run`: execute, validate,
+    HTML, index.html), then checks each one; returns [(Result, problems)] in order."""
     report = []
 
     def done(result):
@@ -41,7 +42,8 @@ def run_and_check(sources: list[Path], out_dir: Path = DEFAULT_OUT, cell_timeout
                 print("  " + p.replace("\n", "\n  "), flush=True)
 
     timeout = cell_timeout or notebook_runner.CELL_TIMEOUT_S
-    notebook_runner.execute_all([Path(s) for s in sources], out_dir, timeout, on_done=done)
+    notebook_runner.run([Path(s) for s in sources], out_dir, html=True, cell_timeout=timeout,
+                        on_done=done)
     return report
 
 

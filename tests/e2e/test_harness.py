@@ -28,13 +28,16 @@ def square(img):
 
 def notebook(cells, kernel="glassbox-rust", dep=':dep glassbox = { path = "../crate" }'):
     spec = {"name": kernel, "display_name": kernel}
-    return nbformat.v4.new_notebook(metadata={"kernelspec": spec},
-                                    cells=[nbformat.v4.new_code_cell(dep)] + cells)
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": spec})
+    nb.cells = [nbformat.v4.new_code_cell(dep)] + cells  # unvalidated: some tests want bad ones
+    return nb
 
 
-def cell(tags, outputs):
+def cell(tags, outputs, expect_text=()):
     c = nbformat.v4.new_code_cell("x")
     c.metadata["tags"] = tags
+    if expect_text:
+        c.metadata["glassbox"] = {"expect_text": list(expect_text)}
     c.outputs = [nbformat.from_dict(o) for o in outputs]
     return c
 
@@ -68,12 +71,49 @@ def test_bad_pictures_are_caught(png, why):
 
 def test_missing_picture_and_wrong_text_are_caught():
     nb = notebook([cell(["png"], [stdout("no image")]),
-                   cell(["text:answer is 42"], [stdout("the answer is 41\n")]),
-                   cell(["text:answer is 41"], [stdout("the answer is 41\n")])])
+                   cell([], [stdout("the answer is 41\n")], expect_text=["answer is 42"]),
+                   cell([], [stdout("the answer is 41\n")], expect_text=["answer is 41"]),
+                   cell([], [stdout("Total params: 23,946\n")], expect_text=["params: 23,946"])])
     problems = check_notebook(nb)
     assert len(problems) == 2, problems
     assert "code cell 2 is tagged `png` but shows no image/png" in problems[0]
     assert "code cell 3 should print 'answer is 42'" in problems[1] and "41" in problems[1]
+
+
+# The tag that broke `make tour` (nbformat: a tag may not contain a comma). Every layer must
+# refuse it: the checks, the runner (before starting a kernel) and the HTML export.
+OLD_TAG = "text:Total params:          23,946"
+
+
+def test_a_tag_with_a_comma_is_invalid_and_caught():
+    nb = notebook([cell([OLD_TAG], [stdout("Total params:          23,946\n")])])
+    problems = check_notebook(nb)
+    assert any("not valid nbformat" in p and "tags" in p for p in problems), problems
+    assert any("expect_text" in p for p in problems), problems
+
+
+def test_the_runner_refuses_an_invalid_notebook_before_running_it(tmp_path):
+    import notebook_runner
+
+    source = tmp_path / "bad-tag.ipynb"
+    nb = notebook([cell([OLD_TAG], [])])
+    nbformat.write(nb, source, version=nbformat.NO_CONVERT)
+    [result] = notebook_runner.run([source], tmp_path / "out", html=True)
+    assert not result.ok and "not valid nbformat" in result.error, result.error
+    assert "HTML export failed" in result.error, result.error
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "bad-tag" in index and "FAILED" in index
+
+
+def test_the_tour_exporter_renders_a_valid_notebook(tmp_path):
+    import notebook_runner
+
+    executed = tmp_path / "fine.ipynb"
+    nb = notebook([cell(["png"], [png_output(png_bytes(100, 80, square))],
+                        expect_text=["fig, with a comma"])])
+    nbformat.write(nb, executed)
+    page = notebook_runner.render_html(executed).read_text()
+    assert 'src="data:image/png;base64,' in page
 
 
 def test_notebook_conventions_are_enforced():

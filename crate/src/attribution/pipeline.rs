@@ -38,6 +38,8 @@ pub(crate) fn dims(t: &Activation) -> [usize; 4] {
 
 /// A tensor from row-major values.
 pub(crate) fn tensor(values: Vec<f32>, [b, c, h, w]: [usize; 4]) -> Activation {
+    // Every input the pipeline makes is created here: sync first (free inside a held guard).
+    crate::nn::sync_tensor_ids();
     Cpu::default().tensor_from_vec(values, (b, c, h, w))
 }
 
@@ -190,6 +192,70 @@ pub(crate) fn scores<M: Explain>(
         start = end;
     }
     Ok(out)
+}
+
+/// Scores images as they are made, `batch` at a time, so memory holds one batch of images
+/// rather than all of them (Score-CAM's masks, deletion/insertion steps). Same values as
+/// [`scores`] over the whole list.
+pub(crate) struct ScoreStream<'m, M> {
+    model: &'m M,
+    shape: [usize; 3],
+    softmax: bool,
+    batch: usize,
+    images: Vec<f32>,
+    classes: Vec<usize>,
+    scores: Vec<f32>,
+}
+
+impl<'m, M: Explain> ScoreStream<'m, M> {
+    pub(crate) fn new(model: &'m M, shape: [usize; 3], softmax: bool, batch: usize) -> Self {
+        Self {
+            model,
+            shape,
+            softmax,
+            batch: batch.max(1),
+            images: Vec::new(),
+            classes: Vec::new(),
+            scores: Vec::new(),
+        }
+    }
+
+    /// Adds one image (`C·H·W` values) to be scored for `class`.
+    pub(crate) fn push(
+        &mut self,
+        image: impl IntoIterator<Item = f32>,
+        class: usize,
+    ) -> Result<()> {
+        self.images.extend(image);
+        self.classes.push(class);
+        if self.classes.len() == self.batch {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if !self.classes.is_empty() {
+            let s = scores(
+                self.model,
+                &self.images,
+                self.shape,
+                &self.classes,
+                self.softmax,
+                self.batch,
+            )?;
+            self.scores.extend(s);
+            self.images.clear();
+            self.classes.clear();
+        }
+        Ok(())
+    }
+
+    /// Every image's score, in the order pushed.
+    pub(crate) fn finish(mut self) -> Result<Vec<f32>> {
+        self.flush()?;
+        Ok(self.scores)
+    }
 }
 
 /// The predicted class of each image.

@@ -7,7 +7,7 @@
 //! the masked logits across channels; both rank channels alike.
 
 use crate::attribution::map::{bilinear, min_max};
-use crate::attribution::pipeline::{check_input, check_layer, dims, predict, scores};
+use crate::attribution::pipeline::{check_input, check_layer, dims, predict, scores, ScoreStream};
 use crate::attribution::target::Rows;
 use crate::{Activation, Attribution, Explain, ReluGrad, Result, Target};
 
@@ -76,9 +76,11 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
         let (mut values, mut skipped) = (Vec::new(), 0);
         for (&i, &class) in rows.image.iter().zip(&rows.class) {
             let a = &acts[i * k * plane..(i + 1) * k * plane];
-            let mut alpha = vec![0.0f32; k];
+            let xi = &x[i * img..(i + 1) * img];
+            // Masked inputs are scored as they are made (ScoreStream), so memory is one batch
+            // of images, not one per channel (VGG16 conv5_3: 512 × 224² × 3 floats = 308 MB).
+            let mut stream = ScoreStream::new(self.model, [c, h, w], true, self.batch_size);
             let mut live = Vec::new();
-            let mut masked = Vec::new();
             for ch in 0..k {
                 let up = bilinear(&a[ch * plane..(ch + 1) * plane], lh, lw, h, w);
                 let (lo, hi) = min_max(&up);
@@ -87,23 +89,13 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
                     continue;
                 }
                 live.push(ch);
-                let xi = &x[i * img..(i + 1) * img];
-                masked.extend(
-                    xi.iter()
-                        .enumerate()
-                        .map(|(j, v)| v * (up[j % (h * w)] - lo) / (hi - lo)),
-                );
+                let mask = |j: usize| (up[j % (h * w)] - lo) / (hi - lo);
+                stream.push(xi.iter().enumerate().map(|(j, v)| v * mask(j)), class)?;
             }
-            let classes = vec![class; live.len()];
-            let s = scores(
-                self.model,
-                &masked,
-                [c, h, w],
-                &classes,
-                true,
-                self.batch_size,
-            )?;
-            live.iter().zip(s).for_each(|(&ch, s)| alpha[ch] = s);
+            let mut alpha = vec![0.0f32; k];
+            live.iter()
+                .zip(stream.finish()?)
+                .for_each(|(&ch, s)| alpha[ch] = s);
             let mut map = vec![0.0; plane];
             for (ch, al) in alpha.iter().enumerate() {
                 map.iter_mut()

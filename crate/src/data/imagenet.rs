@@ -83,7 +83,7 @@ impl Preprocess {
     /// [`crate::ErrorKind::Shape`] for an empty image; [`crate::ErrorKind::InvalidArgument`]
     /// for a crop larger than the resize.
     pub fn apply(&self, image: &RgbImage) -> Result<Activation> {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         let (w, h) = (image.width() as usize, image.height() as usize);
         let mut chw = vec![0.0f32; 3 * h * w];
         for (x, y, p) in image.enumerate_pixels() {
@@ -101,7 +101,7 @@ impl Preprocess {
     /// [`crate::ErrorKind::NonFinite`] for NaN or infinite pixels;
     /// [`crate::ErrorKind::InvalidArgument`] for values outside [0, 1] (e.g. 0–255 bytes).
     pub fn apply_tensor(&self, image: &Activation) -> Result<Activation> {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         let &(b, c, h, w) = image.shape();
         if b != 1 || c != 3 {
             return Err(Error::shape(

@@ -130,7 +130,7 @@ impl MnistSplit {
     /// # Panics
     /// If `i >= len()`, like slice indexing; use [`MnistSplit::images`] for a checked batch.
     pub fn image(&self, i: usize) -> Activation {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         assert!(
             i < self.len(),
             "MNIST digit {i} out of range: the split has {} digits",
@@ -144,7 +144,7 @@ impl MnistSplit {
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] for an index out of range or an empty selection.
     pub fn images(&self, indices: impl IntoIterator<Item = usize>) -> Result<Activation> {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         let indices: Vec<usize> = indices.into_iter().collect();
         if indices.is_empty() {
             return Err(Error::invalid("indices", "select at least one digit"));

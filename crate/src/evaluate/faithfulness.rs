@@ -7,7 +7,7 @@
 //! fast (low AUC). **Insertion** starts from a blurred copy (Gaussian, kernel 11, σ 5) and puts
 //! the pixels back: a faithful map makes it rise fast (high AUC).
 
-use crate::attribution::pipeline::{check_input, scores};
+use crate::attribution::pipeline::{check_input, ScoreStream};
 use crate::render::Plot;
 use crate::{Activation, Attribution, Error, Explain, Figure, LineChart, Result};
 
@@ -94,12 +94,13 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
             order.sort_by(|&i, &j| map[j].total_cmp(&map[i])); // stable: ties keep pixel order
             let xi = &x[attribution.images()[r] * img..][..img];
             let blurred = gaussian_blur(xi, c, h, w, 11, 5.0);
-            let class = vec![attribution.targets()[r]; steps + 1];
+            let class = attribution.targets()[r];
             for (start, fill, out) in [
                 (xi, None, &mut deletion),
                 (&blurred[..], Some(xi), &mut insertion),
             ] {
-                let mut images = Vec::with_capacity((steps + 1) * img);
+                // Each step's image is scored as it is made: memory is one batch, not steps + 1.
+                let mut stream = ScoreStream::new(self.model, [c, h, w], true, self.batch_size);
                 let mut current = start.to_vec();
                 for t in 0..=steps {
                     if t > 0 {
@@ -109,16 +110,9 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
                             }
                         }
                     }
-                    images.extend_from_slice(&current);
+                    stream.push(current.iter().copied(), class)?;
                 }
-                out.push(scores(
-                    self.model,
-                    &images,
-                    [c, h, w],
-                    &class,
-                    true,
-                    self.batch_size,
-                )?);
+                out.push(stream.finish()?);
             }
         }
         Ok(FaithfulnessCurves {

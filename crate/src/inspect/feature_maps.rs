@@ -38,6 +38,7 @@ impl FeatureMaps {
     /// [`crate::ErrorKind::InvalidArgument`] for a batch of more than one image; the model's
     /// shape errors.
     pub fn new<M: Explain>(model: &M, x: &Activation, layer: &str) -> Result<Self> {
+        let _ids = crate::nn::id_guard();
         let (b, ..) = *x.shape();
         if b != 1 {
             return Err(Error::invalid(

@@ -36,6 +36,7 @@ impl Filters {
     /// [`crate::ErrorKind::UnknownLayer`]; [`crate::ErrorKind::Unsupported`] when `layer` is not
     /// a conv layer or a layer with parameters comes before it; the model's forward errors.
     pub fn new<M: Explain>(model: &M, layer: &str) -> Result<Self> {
+        let _ids = crate::nn::id_guard();
         let layers = model.layers();
         let Some(at) = layers.iter().position(|l| l.name == layer) else {
             return Err(Error::unknown_layer(

@@ -52,6 +52,7 @@ pub struct Summary {
 
 /// Summarises `model`: see [`Summary`].
 pub fn summary<M: Explain>(model: &M) -> Summary {
+    let _ids = crate::nn::id_guard();
     let [c, h, w] = model.input_shape();
     let dev = Cpu::default();
     let zeros = || dev.zeros_like(&(1usize, c, h, w));

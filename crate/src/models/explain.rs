@@ -106,6 +106,7 @@ pub trait Explain {
     /// # Errors
     /// As [`Explain::forward_to`].
     fn forward<T: Tape<f32, Cpu>>(&self, x: Activation<T>) -> Result<Logits<T>> {
+        let _ids = crate::nn::id_guard();
         self.forward_from(x, INPUT, ReluGrad::Standard)
     }
 

@@ -84,7 +84,7 @@ impl MnistNet<f32, Cpu> {
     /// A randomly initialised network, seeded: He-normal conv weights (std √(2 / fan-in)),
     /// zero conv biases, PyTorch's default uniform init for `fc`.
     pub fn new(seed: u64) -> Self {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         let mut net = Cpu::seed_from_u64(seed).build_module::<MnistNet, f32>();
         let mut r = rng(seed);
         he_normal(&mut net.conv1.weight, 9, &mut r);
@@ -226,6 +226,7 @@ impl Explain for MnistNet<f32, Cpu> {
         layer: &str,
         relu: ReluGrad,
     ) -> Result<Activation<T>> {
+        let _ids = crate::nn::id_guard();
         let end = self.index(layer)?;
         check_input(&x, 1, 4, "MnistNet")?;
         let mut x = x;
@@ -241,7 +242,7 @@ impl Explain for MnistNet<f32, Cpu> {
         layer: &str,
         relu: ReluGrad,
     ) -> Result<Logits<T>> {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         let start = self.index(layer)?.map_or(0, |i| i + 1);
         if start == 0 {
             check_input(&a, 1, 4, "MnistNet")?;

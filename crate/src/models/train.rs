@@ -108,6 +108,7 @@ impl MnistNet {
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] for zero epochs, batch or learning rate.
     pub fn train(mnist: &Mnist, fit: Fit) -> Result<(MnistNet, TrainHistory)> {
+        let _ids = crate::nn::id_guard();
         if fit.epochs == 0 || fit.batch == 0 || !fit.lr.is_finite() || fit.lr <= 0.0 {
             return Err(Error::invalid(
                 "fit",

@@ -64,7 +64,7 @@ macro_rules! vgg {
 
             /// A randomly initialised model (PyTorch's default uniform init), seeded.
             pub fn new(seed: u64) -> Self {
-                crate::nn::sync_tensor_ids();
+                let _ids = crate::nn::id_guard();
                 let dev = Cpu::seed_from_u64(seed);
                 Self {
                     $($conv: dev.build_module::<Conv2d<$cin, $cout, 3, 1, 1>, f32>(),)+
@@ -197,6 +197,7 @@ macro_rules! vgg {
             }
 
             fn forward_to<T: Tape<f32, Cpu>>(&self, x: Activation<T>, layer: &str, relu: ReluGrad) -> Result<Activation<T>> {
+                let _ids = crate::nn::id_guard();
                 let end = self.position(layer)?.map_or(0, |i| i + 1);
                 check_input(&x, 3, 32, $title)?;
                 let mut x = x;
@@ -207,7 +208,7 @@ macro_rules! vgg {
             }
 
             fn forward_from<T: Tape<f32, Cpu>>(&self, a: Activation<T>, layer: &str, relu: ReluGrad) -> Result<Logits<T>> {
-                crate::nn::sync_tensor_ids();
+                let _ids = crate::nn::id_guard();
                 let start = self.position(layer)?.map_or(0, |i| i + 1);
                 if start == 0 {
                     check_input(&a, 3, 32, $title)?;

@@ -51,7 +51,7 @@ pub trait NnFloat:
 
 /// Implements [`NnFloat`] (and its sealed matrix product, faer's) for each listed float type.
 macro_rules! nn_float {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $pool:ident),*) => {$(
         impl NnFloat for $t {
             const NEG_INFINITY: Self = <$t>::NEG_INFINITY;
             const ZERO: Self = 0.0;
@@ -68,8 +68,8 @@ macro_rules! nn_float {
 
         impl sealed::Sealed for $t {
             fn scratch_pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>> {
-                static POOL: std::sync::Mutex<Vec<Vec<$t>>> = std::sync::Mutex::new(Vec::new());
-                &POOL
+                // One pool per process, not per evcxr cell (see `process_state`).
+                &super::process_state::state().$pool
             }
 
             unsafe fn product(
@@ -102,7 +102,7 @@ macro_rules! nn_float {
         }
     )*};
 }
-nn_float!(f32, f64);
+nn_float!(f32 => pool_f32, f64 => pool_f64);
 
 /// A strided view of a row-major or transposed matrix inside a slice.
 #[derive(Clone, Copy, Debug)]

@@ -37,9 +37,10 @@ mod max_pool;
 mod params;
 mod pool_geometry;
 pub mod portable;
+mod process_state;
 mod relu;
 mod tape;
-mod tensor_ids;
+pub(crate) mod tensor_ids;
 mod upsample;
 mod weight_grads;
 
@@ -60,4 +61,5 @@ pub use upsample::upsample_bilinear;
 pub use weight_grads::without_weight_grads;
 
 pub(crate) use linear::linear;
-pub(crate) use tensor_ids::sync_tensor_ids;
+pub(crate) use tensor_ids::enter as id_guard;
+pub use tensor_ids::sync_tensor_ids;

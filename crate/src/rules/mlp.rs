@@ -107,7 +107,7 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
     /// [`crate::ErrorKind::InvalidArgument`] for zero epochs or batch size, and for constant
     /// features ([`Standardizer::fit`]).
     pub fn train(data: &Tabular, fit: &MlpFit) -> Result<Self> {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         if data.num_features() != F || data.class_names().len() != C {
             return Err(Error::shape(
                 "data",
@@ -215,7 +215,7 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
     /// # Errors
     /// As [`Standardizer::transform`].
     pub fn inputs(&self, data: &Tabular) -> Result<Activation> {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         let x = self.standardizer.transform(data)?;
         Ok(self.dev.tensor_from_vec(x, (data.len(), F, 1, 1)))
     }
@@ -351,7 +351,7 @@ impl<const F: usize, const H: usize, const C: usize> Explain for TabularMlp<F, H
         layer: &str,
         relu: ReluGrad,
     ) -> Result<Activation<T>> {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         let end = self.position(layer)?;
         guided_unsupported(relu)?;
         let mut h = flat(x, F, INPUT)?;
@@ -368,7 +368,7 @@ impl<const F: usize, const H: usize, const C: usize> Explain for TabularMlp<F, H
         layer: &str,
         relu: ReluGrad,
     ) -> Result<Logits<T>> {
-        crate::nn::sync_tensor_ids();
+        let _ids = crate::nn::id_guard();
         let start = self.position(layer)?;
         guided_unsupported(relu)?;
         let mut h = flat(a, Self::width(start), layer)?;
