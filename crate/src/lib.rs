@@ -23,7 +23,7 @@
 //!
 //! let net = MnistNet::pretrained()?;                  // trained on the embedded digits
 //! let mnist = glassbox::data::mnist()?;                 // 10,000 real digits, no download
-//! let x = mnist.test.image(0);                          // [1, 1, 28, 28] in [0, 1]
+//! let x = mnist.test.image(0)?;                         // [1, 1, 28, 28] in [0, 1]
 //! let map = GradCam::new(&net, "conv3").explain(&x, Target::Predicted)?;
 //! assert_eq!(map.targets()[0], net.predict(&x)?[0]);    // explained the predicted class
 //! let figure = map.overlay(0, &x)?.figure()?;           // the last value of a cell shows inline
@@ -79,6 +79,7 @@ pub mod nn;
 pub mod project;
 pub mod render;
 pub mod rules;
+mod size_limit;
 pub mod testing;
 pub mod track;
 
@@ -118,6 +119,7 @@ pub use rules::{
     gradient_x_input, human_number, integrated_gradients, occlusion, permutation_importance, Cart,
     Condition, DecisionTree, FeatureAttribution, LeafStats, MlpFit, Node, Rule, Split, TabularMlp,
 };
+pub use size_limit::MAX_ELEMENTS;
 pub use track::{
     read_event_file, smooth, write_projector, Curves, Hparam, Run, TensorBoardEvent,
     TensorBoardValue, TensorBoardWriter,

@@ -444,7 +444,7 @@ mod mnist_net {
     fn feature_maps_of_a_digit() {
         let net = MnistNet::pretrained().unwrap();
         let mnist = glassbox::data::mnist().unwrap();
-        let x = mnist.test.image(0);
+        let x = mnist.test.image(0).unwrap();
         let maps = net.feature_maps(&x, "conv3").unwrap().top_k(16);
         assert_eq!(maps.shape(), [64, 7, 7]);
         let shown = maps.shown_channels();

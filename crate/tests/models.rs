@@ -58,7 +58,7 @@ fn gap_head_gives_cam_that_averages_to_the_logit_minus_bias() {
     let mnist = data::mnist().unwrap();
     let net = MnistNet::pretrained().unwrap();
     let head = net.gap_head().unwrap();
-    let x = mnist.test.image(7);
+    let x = mnist.test.image(7).unwrap();
     let a = net
         .forward_to(x.clone(), &head.layer, ReluGrad::Standard)
         .unwrap();

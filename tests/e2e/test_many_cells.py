@@ -15,6 +15,7 @@ from notebook_runner import execute
 OUT = E2E_OUT / "many-cells"
 LATER_CELLS = 100
 VGG_CELLS = 20
+USE = "use glassbox::prelude::*;"  # evcxr takes `use` items best in a cell of their own
 
 
 def _notebook(name, cells):
@@ -40,8 +41,7 @@ def _printed(cell):
 
 
 def test_a_hundred_later_cells_give_the_same_results_and_are_not_slower():
-    setup = """use glassbox::prelude::*;
-let net = MnistNet::pretrained()?;
+    setup = """let net = MnistNet::pretrained()?;
 let x = glassbox::data::mnist()?.test.images(0..2)?;
 // The reference: the same computation in the cell that built the model.
 let sal0 = Saliency::new(&net).explain(&x, Target::Predicted)?.values().to_vec();
@@ -54,9 +54,9 @@ let ms = t.elapsed().as_secs_f64() * 1e3;
 assert!(sal.values() == &sal0[..], "cell {k}: saliency differs from the first cell's");
 assert!(cam.values() == &cam0[..], "cell {k}: Grad-CAM differs from the first cell's");
 println!("cell {k}: same results, {ms:.3} ms");"""
-    cells = [setup] + [later.replace("{k}", str(k)) for k in range(2, LATER_CELLS + 2)]
+    cells = [USE, setup] + [later.replace("{k}", str(k)) for k in range(2, LATER_CELLS + 2)]
     nb = _run(_notebook("many_cells.ipynb", cells))
-    code = [c for c in nb.cells if c.cell_type == "code"][2:]
+    code = [c for c in nb.cells if c.cell_type == "code"][3:]
     times = []
     for k, cell in enumerate(code, start=2):
         m = re.search(rf"cell {k}: same results, ([0-9.]+) ms", _printed(cell))
@@ -77,14 +77,13 @@ def test_vgg16_saliency_in_twenty_cells_stays_within_one_and_a_half_times_one_ce
     let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
     line.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() / 1024.0
 }"""
-    setup = """use glassbox::prelude::*;
-let vgg = Vgg16::new(0);
+    setup = """let vgg = Vgg16::new(0);
 let x = glassbox::testing::random_input([1, 3, 224, 224], 5);"""
     step = """let s = Saliency::new(&vgg).explain(&x, Target::Class(1))?;
 println!("cell {k}: VmRSS {:.0} MiB (map sum {:.6e})", rss_mib(), s.values().iter().sum::<f32>());"""
-    cells = [rss, setup] + [step.replace("{k}", str(k)) for k in range(1, VGG_CELLS + 1)]
+    cells = [USE, rss, setup] + [step.replace("{k}", str(k)) for k in range(1, VGG_CELLS + 1)]
     nb = _run(_notebook("vgg_memory.ipynb", cells))
-    code = [c for c in nb.cells if c.cell_type == "code"][3:]
+    code = [c for c in nb.cells if c.cell_type == "code"][4:]
     found = [re.search(r"VmRSS ([0-9.]+) MiB \(map sum ([^)]+)\)", _printed(c)) for c in code]
     assert all(found), [_printed(c) for c in code]
     mib = [float(m.group(1)) for m in found]

@@ -2,7 +2,8 @@
 //!
 //! Defaults follow the two traditions (REFERENCE §3): layer maps (CAM family) show their
 //! positive part, min-max scaled, in jet, as the Grad-CAM libraries do; input-level maps show
-//! `|a|` with Captum's outlier scaling (2 %). Every [`HeatMap`] setting can be changed after.
+//! `|a|` with Captum's outlier scaling (2 %); Guided Grad-CAM, signed at input resolution, shows
+//! both signs on a diverging map. Every [`HeatMap`] setting can be changed after.
 
 use crate::render::{display_via_figure, Plot};
 use crate::{
@@ -29,7 +30,9 @@ impl Attribution {
         self.check_index(i)?;
         let [_, c, h, w] = self.shape;
         let map = HeatMap::from_chw(c, h, w, self.map(i))?.title(self.title(i));
-        Ok(if self.layer.is_some() {
+        Ok(if self.signed {
+            map.sign(Sign::All)
+        } else if self.layer.is_some() {
             map.sign(Sign::Positive)
                 .scaling(Scaling::MinMax)
                 .colormap(Colormap::Jet)

@@ -53,7 +53,9 @@ impl<'m, M: Explain> GuidedBackprop<'m, M> {
 
 /// Guided Grad-CAM: Guided Backprop ⊙ `ReLU(Grad-CAM)` upsampled to the input, `[R, C, H, W]`.
 ///
-/// High-resolution like Guided Backprop, class-discriminative like Grad-CAM.
+/// High-resolution like Guided Backprop, class-discriminative like Grad-CAM. The map is signed
+/// and at the input's resolution, so its heat map shows both signs ([`crate::Sign::All`]) rather
+/// than a CAM's positive part.
 #[derive(Clone, Debug)]
 pub struct GuidedGradCam<'m, M> {
     model: &'m M,
@@ -89,6 +91,7 @@ impl<'m, M: Explain> GuidedGradCam<'m, M> {
         gb.flag_degenerate();
         gb.method = "Guided Grad-CAM".into();
         gb.layer = Some(self.layer.clone());
+        gb.signed = true; // a product of signed gradients: both signs are evidence
         Ok(gb.with_param("layer", &self.layer))
     }
 }

@@ -82,8 +82,9 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
     }
 
     /// Interpolated images per backward pass (default 50).
+    /// 0 is refused when the method runs, like 0 steps.
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n.max(1);
+        self.batch_size = n;
         self
     }
 
@@ -99,8 +100,8 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
     ///
     /// # Errors
     /// As [`crate::Saliency::explain`]; [`crate::ErrorKind::InvalidArgument`] for fewer than 2
-    /// trapezoid steps or 0 steps; [`crate::ErrorKind::Shape`] for a baseline that is not one
-    /// image of the input's size.
+    /// trapezoid steps, 0 steps or a zero batch size; [`crate::ErrorKind::Shape`] for a baseline
+    /// that is not one image of the input's size.
     pub fn explain_with_delta(
         &self,
         input: &Activation,
@@ -113,6 +114,7 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
             1
         };
         at_least("steps", self.steps, min_steps)?;
+        at_least("batch_size", self.batch_size, 1)?;
         let img = c * h * w;
         let base = match &self.baseline {
             None => vec![0.0; img],

@@ -37,6 +37,8 @@ pub struct Attribution {
     pub(crate) params: Vec<(&'static str, String)>,
     pub(crate) input_size: [usize; 2],
     pub(crate) flags: Vec<String>,
+    /// Render both signs by default (Guided Grad-CAM: signed values at input resolution).
+    pub(crate) signed: bool,
 }
 
 impl Attribution {
@@ -66,6 +68,7 @@ impl Attribution {
             params: Vec::new(),
             input_size,
             flags: Vec::new(),
+            signed: false,
         };
         a.flag_degenerate();
         Ok(a)
@@ -144,10 +147,28 @@ impl Attribution {
     /// The values of map `i`, `[C, H, W]` row-major.
     ///
     /// # Panics
-    /// If `i ≥ self.len()`.
+    /// If `i ≥ self.len()`, like slice indexing; [`Attribution::get`] is the checked form.
     pub fn map(&self, i: usize) -> &[f32] {
+        match self.get(i) {
+            Some(m) => m,
+            None => panic!("map {i} requested, the attribution has {}", self.len()),
+        }
+    }
+
+    /// The values of map `i`, or `None` when `i ≥ self.len()` (as `slice::get`).
+    ///
+    /// # Example
+    /// ```
+    /// use glassbox::{testing, GradCam, Target};
+    /// let map = GradCam::new(&testing::one_conv_net(), "conv1")
+    ///     .explain(&testing::one_conv_input(), Target::Class(0))?;
+    /// assert_eq!(map.get(0).map(<[f32]>::len), Some(4));
+    /// assert_eq!(map.get(1), None);
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    pub fn get(&self, i: usize) -> Option<&[f32]> {
         let n = self.shape[1] * self.shape[2] * self.shape[3];
-        &self.values[i * n..(i + 1) * n]
+        (i < self.len()).then(|| &self.values[i * n..(i + 1) * n])
     }
 
     /// The batch index of the image each map explains.
@@ -263,9 +284,44 @@ impl Attribution {
     }
 
     /// Bilinear resize of every channel to `height × width` (PyTorch `align_corners=False`).
-    pub fn upsampled_to(mut self, height: usize, width: usize) -> Self {
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] naming `height` or `width` when it is 0, or `size`
+    /// when the resized maps would hold more than [`crate::MAX_ELEMENTS`] values.
+    ///
+    /// # Example
+    /// ```
+    /// use glassbox::{testing, GradCam, Target};
+    /// let map = GradCam::new(&testing::one_conv_net(), "conv1")
+    ///     .explain(&testing::one_conv_input(), Target::Class(0))?;
+    /// assert_eq!(map.clone().upsampled_to(8, 8)?.shape(), [1, 1, 8, 8]);
+    /// assert!(map.upsampled_to(0, 8).is_err());
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    pub fn upsampled_to(self, height: usize, width: usize) -> Result<Self> {
+        for (name, side) in [("height", height), ("width", width)] {
+            if side == 0 {
+                return Err(Error::invalid(
+                    name,
+                    "is 0; pass a size of at least 1 pixel",
+                ));
+            }
+        }
+        let [n, c, ..] = self.shape;
+        crate::size_limit::checked_len("size", &[n, c, height, width])?;
+        Ok(self.resized(height, width))
+    }
+
+    /// Bilinear resize to the input size (a no-op for input-level maps).
+    pub fn upsampled(self) -> Self {
+        let [h, w] = self.input_size;
+        self.resized(h, w)
+    }
+
+    /// The resize itself; the input size is always allowed (the input had that many values).
+    fn resized(mut self, height: usize, width: usize) -> Self {
         let [n, c, h, w] = self.shape;
-        if (h, w) == (height, width) || height == 0 || width == 0 {
+        if (h, w) == (height, width) {
             return self;
         }
         self.values = self
@@ -275,12 +331,6 @@ impl Attribution {
             .collect();
         self.shape = [n, c, height, width];
         self
-    }
-
-    /// Bilinear resize to the input size (a no-op for input-level maps).
-    pub fn upsampled(self) -> Self {
-        let [h, w] = self.input_size;
-        self.upsampled_to(h, w)
     }
 }
 

@@ -75,8 +75,9 @@ impl<'m, M: Explain> Occlusion<'m, M> {
     }
 
     /// Occluded images per forward pass (default 64), across all rows.
+    /// 0 is refused when the method runs, like 0 steps.
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n.max(1);
+        self.batch_size = n;
         self
     }
 
@@ -84,9 +85,10 @@ impl<'m, M: Explain> Occlusion<'m, M> {
     ///
     /// # Errors
     /// As [`crate::Saliency::explain`]; [`crate::ErrorKind::InvalidArgument`] for a zero or
-    /// larger-than-image patch, or a zero stride.
+    /// larger-than-image patch, a zero stride or a zero batch size.
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
         let [_, c, h, w] = check_input(self.model, input)?;
+        at_least("batch_size", self.batch_size, 1)?;
         let patch = self.patch.unwrap_or_else(|| 4.max(h.min(w).div_ceil(28)));
         let stride = self.stride.unwrap_or((patch / 2).max(1));
         at_least("patch", patch, 1)?;

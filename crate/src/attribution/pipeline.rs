@@ -60,6 +60,7 @@ pub(crate) fn check_input<M: Explain>(model: &M, x: &Activation) -> Result<[usiz
             &shape,
         ));
     }
+    crate::size_limit::checked_len("input", &shape)?;
     if x.as_vec().iter().any(|v| !v.is_finite()) {
         return Err(Error::non_finite("the input"));
     }

@@ -7,7 +7,9 @@
 //! the masked logits across channels; both rank channels alike.
 
 use crate::attribution::map::{bilinear, min_max};
-use crate::attribution::pipeline::{check_input, check_layer, dims, predict, scores, ScoreStream};
+use crate::attribution::pipeline::{
+    at_least, check_input, check_layer, dims, predict, scores, ScoreStream,
+};
 use crate::attribution::target::Rows;
 use crate::{Activation, Attribution, Explain, ReluGrad, Result, Target};
 
@@ -42,9 +44,9 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
         }
     }
 
-    /// Masked images per forward pass (memory vs. speed; at least 1).
+    /// Masked images per forward pass (memory vs. speed; at least 1, else `explain` errs).
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n.max(1);
+        self.batch_size = n;
         self
     }
 
@@ -54,6 +56,7 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
     /// As [`crate::GradCam::explain`].
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
         let [b, c, h, w] = check_input(self.model, input)?;
+        at_least("batch_size", self.batch_size, 1)?;
         check_layer(self.model, &self.layer)?;
         let rows = match target.base() {
             Target::Predicted => {

@@ -104,8 +104,9 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
     }
 
     /// Noisy images per backward pass (default 32).
+    /// 0 is refused when the method runs, like 0 steps.
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n.max(1);
+        self.batch_size = n;
         self
     }
 
@@ -120,11 +121,12 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
     /// One map per (image, class) row.
     ///
     /// # Errors
-    /// As [`crate::Saliency::explain`]; [`crate::ErrorKind::InvalidArgument`] for 0 samples or a
-    /// negative or non-finite noise level.
+    /// As [`crate::Saliency::explain`]; [`crate::ErrorKind::InvalidArgument`] for 0 samples, a
+    /// zero batch size, or a negative or non-finite noise level.
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
         let [_, c, h, w] = check_input(self.model, input)?;
         at_least("samples", self.samples, 1)?;
+        at_least("batch_size", self.batch_size, 1)?;
         if !(self.noise >= 0.0 && self.noise.is_finite()) {
             return Err(Error::invalid(
                 "noise",

@@ -81,11 +81,12 @@ impl Preprocess {
     ///
     /// # Errors
     /// [`crate::ErrorKind::Shape`] for an empty image; [`crate::ErrorKind::InvalidArgument`]
-    /// for a crop larger than the resize.
+    /// for a crop larger than the resize, a zero or non-finite `std`, a non-finite `mean`, or a
+    /// resized image over [`crate::MAX_ELEMENTS`] values.
     pub fn apply(&self, image: &RgbImage) -> Result<Activation> {
         let _ids = crate::nn::id_guard();
         let (w, h) = (image.width() as usize, image.height() as usize);
-        let mut chw = vec![0.0f32; 3 * h * w];
+        let mut chw = vec![0.0f32; crate::size_limit::checked_len("image", &[3, h, w])?];
         for (x, y, p) in image.enumerate_pixels() {
             for c in 0..3 {
                 chw[(c * h + y as usize) * w + x as usize] = p.0[c] as f32 / 255.0;
@@ -136,12 +137,34 @@ impl Preprocess {
                 ),
             ));
         }
+        if let Some(c) = (0..3).find(|&c| !(self.std[c] > 0.0 && self.std[c].is_finite())) {
+            return Err(Error::invalid(
+                "std",
+                format!(
+                    "channel {c} has standard deviation {}; dividing by it gives ∞ or NaN, pass positive values such as IMAGENET_STD",
+                    self.std[c]
+                ),
+            ));
+        }
+        if self.mean.iter().any(|m| !m.is_finite()) {
+            return Err(Error::invalid(
+                "mean",
+                "must be finite, such as IMAGENET_MEAN",
+            ));
+        }
         // Torchvision: the shorter side becomes `resize`, the longer one scales, truncated.
-        let (nh, nw) = if h <= w {
-            (self.resize, (self.resize * w / h).max(self.resize))
-        } else {
-            ((self.resize * h / w).max(self.resize), self.resize)
+        let long = |long: usize, short: usize| {
+            let scaled = self.resize as u128 * long as u128 / short as u128;
+            usize::try_from(scaled)
+                .unwrap_or(usize::MAX)
+                .max(self.resize)
         };
+        let (nh, nw) = if h <= w {
+            (self.resize, long(w, h))
+        } else {
+            (long(h, w), self.resize)
+        };
+        crate::size_limit::checked_len("resize", &[3, nh, nw])?;
         let resized = resize_bilinear(chw, 3, (h, w), (nh, nw));
         let (top, left) = (crop_offset(nh, self.crop), crop_offset(nw, self.crop));
         let s = self.crop;

@@ -25,7 +25,7 @@ const MAGIC: &[u8; 8] = b"GBMNIST1";
 /// use dfdx::shapes::HasShape;
 /// let mnist = glassbox::data::mnist()?;
 /// assert_eq!((mnist.train.len(), mnist.test.len()), (8004, 1996));
-/// let x = mnist.test.image(0); // [1, 1, 28, 28], values in [0, 1]
+/// let x = mnist.test.image(0)?; // [1, 1, 28, 28], values in [0, 1]
 /// assert_eq!(x.shape().1, 1);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
@@ -127,16 +127,19 @@ impl MnistSplit {
 
     /// Digit `i` as a `[1, 1, 28, 28]` activation with values in [0, 1].
     ///
-    /// # Panics
-    /// If `i >= len()`, like slice indexing; use [`MnistSplit::images`] for a checked batch.
-    pub fn image(&self, i: usize) -> Activation {
-        let _ids = crate::nn::id_guard();
-        assert!(
-            i < self.len(),
-            "MNIST digit {i} out of range: the split has {} digits",
-            self.len()
-        );
-        self.batch(&[i])
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] naming `index` when `i >= len()`.
+    pub fn image(&self, i: usize) -> Result<Activation> {
+        self.images([i]).map_err(|_| {
+            Error::invalid(
+                "index",
+                format!(
+                    "digit {i} is out of range: the split has {} digits (0..{})",
+                    self.len(),
+                    self.len()
+                ),
+            )
+        })
     }
 
     /// The digits at `indices` (a range such as `0..64`, or any list) as a `[B, 1, 28, 28]` batch.

@@ -7,7 +7,7 @@
 //! fast (low AUC). **Insertion** starts from a blurred copy (Gaussian, kernel 11, σ 5) and puts
 //! the pixels back: a faithful map makes it rise fast (high AUC).
 
-use crate::attribution::pipeline::{check_input, ScoreStream};
+use crate::attribution::pipeline::{at_least, check_input, ScoreStream};
 use crate::render::Plot;
 use crate::{Activation, Attribution, Error, Explain, Figure, LineChart, Result};
 
@@ -54,8 +54,9 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
     }
 
     /// Images per forward pass (default 64).
+    /// 0 is refused when the method runs, like 0 steps.
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n.max(1);
+        self.batch_size = n;
         self
     }
 
@@ -63,7 +64,7 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
     ///
     /// # Errors
     /// [`crate::ErrorKind::Shape`] when `input` is not the explained batch;
-    /// [`crate::ErrorKind::InvalidArgument`] for 0 steps; the model's errors.
+    /// [`crate::ErrorKind::InvalidArgument`] for 0 steps or batch size; the model's errors.
     pub fn evaluate(
         &self,
         input: &Activation,
@@ -81,9 +82,8 @@ impl<'m, M: Explain> DeletionInsertion<'m, M> {
             ));
         }
         let steps = self.steps.unwrap_or(h);
-        if steps == 0 {
-            return Err(Error::invalid("steps", "use at least 1"));
-        }
+        at_least("steps", steps, 1)?;
+        at_least("batch_size", self.batch_size, 1)?;
         let per_step = (h * w).div_ceil(steps);
         let ranked = attribution.clone().sum_channels().upsampled();
         let (x, img, plane) = (input.as_vec(), c * h * w, h * w);

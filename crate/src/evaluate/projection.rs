@@ -117,22 +117,31 @@ pub fn knn_accuracy<M: AsMatrix + ?Sized>(
     }
     check_k(k, y.rows(), y.rows())?;
     let knn = exact_knn(&y, k);
-    let classes = labels.iter().max().map_or(0, |m| m + 1);
     let correct: usize = (0..y.rows())
         .into_par_iter()
         .map(|i| {
-            let mut votes = vec![0usize; classes];
-            for &j in knn.neighbours(i) {
-                votes[labels[j as usize]] += 1;
-            }
-            let best = votes
+            let votes: Vec<usize> = knn
+                .neighbours(i)
                 .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)));
-            (best.map(|b| b.0) == Some(labels[i])) as usize
+                .map(|&j| labels[j as usize])
+                .collect();
+            (majority(votes) == Some(labels[i])) as usize
         })
         .sum();
     Ok(correct as f64 / y.rows() as f64)
+}
+
+/// The most frequent label, the smallest on ties. Sorting the `k` votes (rather than counting
+/// into a vector indexed by label) keeps any label value, `usize::MAX` included, valid.
+fn majority(mut votes: Vec<usize>) -> Option<usize> {
+    votes.sort_unstable();
+    let mut best: Option<(usize, usize)> = None; // (count, label)
+    for run in votes.chunk_by(|a, b| a == b) {
+        if best.is_none_or(|(count, _)| run.len() > count) {
+            best = Some((run.len(), run[0]));
+        }
+    }
+    best.map(|(_, label)| label)
 }
 
 /// Trustworthiness (Venna & Kaski 2001): penalises points that are among the `k` nearest in the

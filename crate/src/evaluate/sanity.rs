@@ -135,8 +135,10 @@ fn mean_correlation(a: &Attribution, b: &Attribution) -> Result<f32> {
             &b.shape(),
         ));
     }
-    let total: f32 = (0..a.len()).map(|i| spearman(a.map(i), b.map(i))).sum();
-    Ok(total / a.len().max(1) as f32)
+    let rho = (0..a.len())
+        .map(|i| spearman(a.map(i), b.map(i)))
+        .collect::<Result<Vec<f32>>>()?;
+    Ok(rho.iter().sum::<f32>() / a.len().max(1) as f32)
 }
 
 /// The result of [`ParameterRandomization`]: per method, the mean rank correlation with the
@@ -258,7 +260,9 @@ impl<'a, M: Explain> ClassSensitivity<'a, M> {
         for (name, f) in &self.methods {
             let a = f(self.model, input, Target::Classes(predicted.clone()))?;
             let b = f(self.model, input, Target::Classes(other.clone()))?;
-            let rho: Vec<f32> = (0..a.len()).map(|i| spearman(a.map(i), b.map(i))).collect();
+            let rho = (0..a.len())
+                .map(|i| spearman(a.map(i), b.map(i)))
+                .collect::<Result<Vec<f32>>>()?;
             methods.push((name.clone(), rho));
         }
         Ok(ClassSensitivityReport {
@@ -323,19 +327,39 @@ crate::render::display_via_figure!(ClassSensitivityReport);
 
 /// Spearman rank correlation of two equally long slices (average ranks for ties).
 ///
-/// Returns 0 when either side is constant (no ranking to compare) or the lengths differ.
+/// Returns 0 when either side is constant or has fewer than 2 values (no ranking to compare);
+/// a constant map (all zero, say) is flagged by [`Attribution::is_degenerate`] instead.
 ///
 /// # Example
 /// ```
 /// use glassbox::evaluate::spearman;
-/// assert_eq!(spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 25.0]), 1.0);
-/// assert_eq!(spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), -1.0);
+/// assert_eq!(spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 25.0])?, 1.0);
+/// assert_eq!(spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0])?, -1.0);
+/// assert!(spearman(&[1.0, 2.0, 3.0], &[1.0, 2.0]).is_err());
+/// # Ok::<(), glassbox::Error>(())
 /// ```
-pub fn spearman(a: &[f32], b: &[f32]) -> f32 {
-    if a.len() != b.len() || a.len() < 2 {
-        return 0.0;
+///
+/// # Errors
+/// [`crate::ErrorKind::Shape`] naming `b` when the lengths differ;
+/// [`crate::ErrorKind::NonFinite`] for NaN or infinite values.
+pub fn spearman(a: &[f32], b: &[f32]) -> Result<f32> {
+    if a.len() != b.len() {
+        return Err(Error::shape(
+            "b",
+            format!(
+                "as many values as `a` ({}); rank correlation pairs them up",
+                a.len()
+            ),
+            &[b.len()],
+        ));
     }
-    pearson(&ranks(a), &ranks(b)) as f32
+    if a.iter().chain(b).any(|v| !v.is_finite()) {
+        return Err(Error::non_finite("the values to rank"));
+    }
+    if a.len() < 2 {
+        return Ok(0.0);
+    }
+    Ok(pearson(&ranks(a), &ranks(b)) as f32)
 }
 
 fn ranks(v: &[f32]) -> Vec<f64> {
@@ -378,9 +402,10 @@ mod tests {
     #[test]
     fn spearman_matches_scipy() {
         // scipy.stats.spearmanr([1, 2, 2, 3, 5], [2, 1, 4, 4, 3]).statistic == 0.3947368421052632
-        let rho = spearman(&[1.0, 2.0, 2.0, 3.0, 5.0], &[2.0, 1.0, 4.0, 4.0, 3.0]);
+        let rho = spearman(&[1.0, 2.0, 2.0, 3.0, 5.0], &[2.0, 1.0, 4.0, 4.0, 3.0]).unwrap();
         assert!((rho - 0.394_736_84).abs() < 1e-6, "{rho}");
-        assert_eq!(spearman(&[1.0; 4], &[1.0, 2.0, 3.0, 4.0]), 0.0);
+        assert_eq!(spearman(&[1.0; 4], &[1.0, 2.0, 3.0, 4.0]).unwrap(), 0.0);
+        assert_eq!(spearman(&[1.0], &[2.0]).unwrap(), 0.0);
         assert_eq!(ranks(&[3.0, 1.0, 3.0]), vec![1.5, 0.0, 1.5]);
     }
 }

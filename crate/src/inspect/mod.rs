@@ -27,7 +27,7 @@ use crate::Result;
 /// summary.check()?; // every measured shape equals the declared one
 /// assert_eq!(summary.total_params(), 23_946);
 /// assert!(net.diagram().figure()?.width() > 400);
-/// let digit = glassbox::data::mnist()?.test.image(0);
+/// let digit = glassbox::data::mnist()?.test.image(0)?;
 /// let maps = net.feature_maps(&digit, "conv1")?.top_k(4);
 /// assert_eq!(maps.shown_channels().len(), 4);
 /// assert_eq!(net.filters("conv1")?.shape(), [16, 1, 3, 3]);

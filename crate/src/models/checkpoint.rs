@@ -22,6 +22,7 @@ pub struct Checkpoint {
     what: String,
     bytes: Vec<u8>,
     index: BTreeMap<String, (Dtype, Vec<usize>)>,
+    allow_non_finite: bool,
 }
 
 impl Checkpoint {
@@ -54,7 +55,36 @@ impl Checkpoint {
                 .map(|(k, v)| (k, (v.dtype(), v.shape().to_vec())))
                 .collect()
         };
-        Ok(Self { what, bytes, index })
+        Ok(Self {
+            what,
+            bytes,
+            index,
+            allow_non_finite: false,
+        })
+    }
+
+    /// Lets [`Checkpoint::tensor`] (and so every model loader) return NaN and infinite values
+    /// instead of refusing them.
+    ///
+    /// By default a tensor with a NaN or ∞ is an error naming its key: such weights (usually from
+    /// a diverged training run) make every prediction garbage without any other sign. Opt out
+    /// only to inspect a broken checkpoint.
+    ///
+    /// # Example
+    /// ```
+    /// use glassbox::Checkpoint;
+    /// let dir = std::env::temp_dir().join("glassbox-doc-allow-non-finite");
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("nan.safetensors");
+    /// glassbox::models::write_safetensors(&path, &[("w".into(), vec![2], vec![1.0, f32::NAN])])?;
+    /// assert!(Checkpoint::open(&path)?.tensor("w").is_err());
+    /// let values = Checkpoint::open(&path)?.allow_non_finite().tensor("w")?;
+    /// assert!(values[1].is_nan());
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    pub fn allow_non_finite(mut self) -> Self {
+        self.allow_non_finite = true;
+        self
     }
 
     /// The tensor names, sorted.
@@ -71,7 +101,9 @@ impl Checkpoint {
     ///
     /// # Errors
     /// [`ErrorKind::MissingWeight`] (with the nearest key as suggestion) if absent;
-    /// [`ErrorKind::Format`] for an unsupported dtype (integers, f8).
+    /// [`ErrorKind::Format`] for an unsupported dtype (integers, f8);
+    /// [`ErrorKind::NonFinite`] naming `key` when a value is NaN or infinite, unless
+    /// [`Checkpoint::allow_non_finite`] was called.
     pub fn tensor(&self, key: &str) -> Result<Vec<f32>> {
         let (dtype, _) = self.index.get(key).ok_or_else(|| {
             Error::new(ErrorKind::MissingWeight {
@@ -85,7 +117,7 @@ impl Checkpoint {
             .tensor(key)
             .map_err(|e| Error::format(&self.what, e.to_string()))?;
         let data = view.data();
-        let values = match dtype {
+        let values: Vec<f32> = match dtype {
             Dtype::F32 => data
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -111,6 +143,12 @@ impl Checkpoint {
                 ))
             }
         };
+        if !self.allow_non_finite && values.iter().any(|v: &f32| !v.is_finite()) {
+            return Err(Error::non_finite(format!(
+                "checkpoint tensor `{key}` of `{}` (a diverged training run? to load it anyway, open it with `Checkpoint::allow_non_finite`)",
+                self.what
+            )));
+        }
         Ok(values)
     }
 }

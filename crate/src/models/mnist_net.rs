@@ -8,7 +8,7 @@ use dfdx::prelude::*;
 
 use super::explain::{GapHead, LayerInfo, ReluGrad, INPUT};
 use super::util::{check_input, device, he_normal, layer_table, linear, reinit, rng, to_logits};
-use super::weights::{load_weights, save_safetensors};
+use super::weights::{load_weights, save_safetensors, LoadReport};
 use super::Checkpoint;
 use crate::nn::{global_avg_pool, max_pool2d, Conv2d};
 use crate::{Activation, Error, Explain, Logits, Result};
@@ -35,8 +35,8 @@ const WEIGHTS: &[u8] = include_bytes!("../../assets/mnist_net.safetensors");
 /// use glassbox::{Explain, MnistNet};
 /// let net = MnistNet::pretrained()?;
 /// let mnist = glassbox::data::mnist()?;
-/// let logits = net.forward(mnist.test.image(0))?;
-/// assert_eq!(net.predict(&mnist.test.image(0))?[0], mnist.test.label(0));
+/// let logits = net.forward(mnist.test.image(0)?)?;
+/// assert_eq!(net.predict(&mnist.test.image(0)?)?[0], mnist.test.label(0));
 /// # let _ = logits;
 /// # Ok::<(), glassbox::Error>(())
 /// ```
@@ -112,11 +112,21 @@ impl MnistNet<f32, Cpu> {
     /// Loads weights saved by [`MnistNet::save`].
     ///
     /// # Errors
-    /// As [`crate::load_safetensors`]: unreadable file, missing or mis-shaped tensors.
+    /// As [`crate::load_safetensors`]: unreadable file, missing or mis-shaped tensors, and
+    /// NaN or infinite weights ([`crate::ErrorKind::NonFinite`] naming the tensor; load those
+    /// with [`MnistNet::load_checkpoint`] and [`Checkpoint::allow_non_finite`]).
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
         let mut net = Self::new(0);
-        load_weights(&mut net, &Checkpoint::open(path)?, &[])?;
+        net.load_checkpoint(&Checkpoint::open(path)?)?;
         Ok(net)
+    }
+
+    /// Overwrites the weights from `checkpoint`; returns what was loaded and left over.
+    ///
+    /// # Errors
+    /// As [`MnistNet::load`].
+    pub fn load_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<LoadReport> {
+        load_weights(self, checkpoint, &[])
     }
 
     /// Saves the weights as f32 safetensors (keys `conv1.weight` … `fc.bias`).

@@ -66,6 +66,7 @@
 //! ```
 
 mod checkpoint;
+pub(crate) mod divergence;
 mod explain;
 mod mnist_net;
 mod param;

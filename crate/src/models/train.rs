@@ -9,6 +9,7 @@ use dfdx::prelude::*;
 use rand::{rngs::StdRng, seq::SliceRandom, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use super::divergence::{check_learning_rate, check_loss};
 use super::mnist_net::{argmax_rows, MnistNet};
 use crate::data::{Mnist, MnistSplit};
 use crate::{Error, Explain, Result};
@@ -106,15 +107,14 @@ impl MnistNet {
     /// ```
     ///
     /// # Errors
-    /// [`crate::ErrorKind::InvalidArgument`] for zero epochs, batch or learning rate.
+    /// [`crate::ErrorKind::InvalidArgument`] for zero epochs or batch, a learning rate that is
+    /// not positive and finite, and (naming `lr`) a loss that becomes NaN or infinite.
     pub fn train(mnist: &Mnist, fit: Fit) -> Result<(MnistNet, TrainHistory)> {
         let _ids = crate::nn::id_guard();
-        if fit.epochs == 0 || fit.batch == 0 || !fit.lr.is_finite() || fit.lr <= 0.0 {
-            return Err(Error::invalid(
-                "fit",
-                "epochs, batch and lr must be positive",
-            ));
+        if fit.epochs == 0 || fit.batch == 0 {
+            return Err(Error::invalid("fit", "epochs and batch must be at least 1"));
         }
+        check_learning_rate("lr", fit.lr)?;
         let dev = Cpu::seed_from_u64(fit.seed);
         let mut net = MnistNet::new(fit.seed);
         let mut opt = Adam::new(
@@ -150,6 +150,7 @@ impl MnistNet {
                     .count();
                 let loss = cross_entropy_with_logits_loss(logits, one_hot(&dev, &labels));
                 let loss_value = loss.array();
+                check_loss("lr", fit.lr, loss_value, step)?;
                 grads = loss.backward();
                 opt.update(&mut net, &grads).map_err(|e| {
                     Error::new(crate::ErrorKind::Device {

@@ -59,6 +59,7 @@ pub(crate) fn check_input<T>(
             &[b, c, h, w],
         ));
     }
+    crate::size_limit::checked_len("input", &[b, c, h, w])?;
     if x.as_vec().iter().any(|v| !v.is_finite()) {
         return Err(Error::non_finite(format!("the {model} input")));
     }

@@ -79,7 +79,9 @@ macro_rules! vgg {
             /// # Errors
             /// [`crate::ErrorKind::Io`] / [`crate::ErrorKind::Format`] for an unreadable file;
             /// [`crate::ErrorKind::MissingWeight`] (listing every missing tensor, with the
-            /// nearest key as suggestion); [`crate::ErrorKind::WeightShape`].
+            /// nearest key as suggestion); [`crate::ErrorKind::WeightShape`];
+            /// [`crate::ErrorKind::NonFinite`] naming a tensor with NaN or ∞ values (to load
+            /// such a file anyway: [`Checkpoint::allow_non_finite`] and `load_checkpoint`).
             pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
                 let mut model = Self::new(0);
                 model.load_checkpoint(&Checkpoint::open(path)?)?;

@@ -54,7 +54,9 @@ pub type KeyAliases<'a> = &'a [(&'a str, &'a str)];
 /// # Errors
 /// [`crate::ErrorKind::MissingWeight`] naming the first missing tensor, the nearest unused checkpoint key,
 /// and (in the message) every other missing one; [`crate::ErrorKind::WeightShape`] with the expected and
-/// found shapes; [`crate::ErrorKind::Format`] for unreadable tensors.
+/// found shapes; [`crate::ErrorKind::Format`] for unreadable tensors;
+/// [`crate::ErrorKind::NonFinite`] naming a tensor with NaN or ∞ values, unless the checkpoint
+/// was opened with [`Checkpoint::allow_non_finite`].
 pub fn load_weights<M: TensorCollection<f32, Cpu>>(
     model: &mut M,
     checkpoint: &Checkpoint,

@@ -8,7 +8,8 @@ use crate::{Error, Result};
 /// Used to bring attribution maps (a 7×7 Grad-CAM, say) to the image size; no gradient.
 ///
 /// # Errors
-/// [`crate::ErrorKind::Shape`] if `map.len() != h·w` or a size is zero.
+/// [`crate::ErrorKind::Shape`] if `map.len() != h·w` or a size is zero;
+/// [`crate::ErrorKind::InvalidArgument`] for a size over [`crate::MAX_ELEMENTS`].
 ///
 /// # Example
 /// ```
@@ -21,19 +22,18 @@ pub fn upsample_bilinear(
     (h, w): (usize, usize),
     (out_h, out_w): (usize, usize),
 ) -> Result<Vec<f32>> {
-    if h == 0 || w == 0 || out_h == 0 || out_w == 0 || map.len() != h * w {
+    let len = crate::size_limit::checked_len("map size", &[h, w])?;
+    let out_len = crate::size_limit::checked_len("output size", &[out_h, out_w])?;
+    if h == 0 || w == 0 || out_h == 0 || out_w == 0 || map.len() != len {
         return Err(Error::shape(
             "upsample_bilinear map",
-            format!(
-                "{h}×{w} = {} values and non-zero sizes (output {out_h}×{out_w})",
-                h * w
-            ),
+            format!("{h}×{w} = {len} values and non-zero sizes (output {out_h}×{out_w})"),
             &[map.len()],
         ));
     }
     let rows: Vec<(usize, usize, f32)> = (0..out_h).map(|i| source(i, h, out_h)).collect();
     let cols: Vec<(usize, usize, f32)> = (0..out_w).map(|j| source(j, w, out_w)).collect();
-    let mut out = Vec::with_capacity(out_h * out_w);
+    let mut out = Vec::with_capacity(out_len);
     for &(r0, r1, fy) in &rows {
         for &(c0, c1, fx) in &cols {
             let top = map[r0 * w + c0] * (1.0 - fx) + map[r0 * w + c1] * fx;

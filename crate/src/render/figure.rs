@@ -38,8 +38,8 @@ impl Figure {
     /// A figure from raw RGB8 pixels, row-major, `width * height * 3` bytes.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::InvalidArgument`] when the buffer length does not match the size or a
-    /// side is zero.
+    /// [`crate::ErrorKind::InvalidArgument`] when the buffer length does not match the size, a
+    /// side is zero, or the size is over [`crate::MAX_ELEMENTS`].
     pub fn from_rgb(
         width: u32,
         height: u32,
@@ -49,10 +49,11 @@ impl Figure {
         if width == 0 || height == 0 {
             return Err(Error::invalid(
                 "size",
-                format!("{width}×{height} has no pixels"),
+                format!("{width}×{height} has no pixels; pass a width and height of at least 1"),
             ));
         }
-        let expected = width as usize * height as usize * 3;
+        let expected =
+            crate::size_limit::checked_len("size", &[width as usize, height as usize, 3])?;
         if rgb.len() != expected {
             return Err(Error::invalid(
                 "rgb",
@@ -75,7 +76,8 @@ impl Figure {
     /// The embedded font is registered first, so text works on machines without fonts.
     ///
     /// # Errors
-    /// Whatever `draw` returns, and [`crate::ErrorKind::Render`] when plotters fails.
+    /// Whatever `draw` returns, [`crate::ErrorKind::Render`] when plotters fails, and
+    /// [`crate::ErrorKind::InvalidArgument`] for a zero size or one over [`crate::MAX_ELEMENTS`].
     pub fn draw(
         width: u32,
         height: u32,
@@ -85,11 +87,12 @@ impl Figure {
         if width == 0 || height == 0 {
             return Err(Error::invalid(
                 "size",
-                format!("{width}×{height} has no pixels"),
+                format!("{width}×{height} has no pixels; pass a width and height of at least 1"),
             ));
         }
+        let len = crate::size_limit::checked_len("size", &[width as usize, height as usize, 3])?;
         ensure_fonts()?;
-        let mut rgb = vec![255u8; width as usize * height as usize * 3];
+        let mut rgb = vec![255u8; len];
         {
             let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
             draw(&root)?;

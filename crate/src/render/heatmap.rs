@@ -4,7 +4,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::frame::draw_title;
-use crate::render::picture::{display_factor, DISPLAY_SIDE};
+use crate::render::picture::{display_factor, Interpolation, DISPLAY_SIDE};
 use crate::render::raster::{blit, resize_bilinear};
 use crate::render::scaling::value_range;
 use crate::render::{
@@ -75,10 +75,11 @@ impl HeatMap {
     /// [`crate::ErrorKind::Shape`] when `values.len() != height · width` or a side is 0;
     /// [`crate::ErrorKind::NonFinite`] for NaN or infinite values.
     pub fn new(height: usize, width: usize, values: Vec<f32>) -> Result<Self> {
-        if height == 0 || width == 0 || values.len() != height * width {
+        let len = crate::size_limit::checked_len("size", &[height, width])?;
+        if height == 0 || width == 0 || values.len() != len {
             return Err(Error::shape(
                 "heat map values",
-                format!("{height}·{width} values for [H, W] = [{height}, {width}]"),
+                format!("{len} values for [H, W] = [{height}, {width}] (height · width)"),
                 &[values.len()],
             ));
         }
@@ -107,13 +108,11 @@ impl HeatMap {
     /// # Errors
     /// As [`HeatMap::new`], with the shape checked against `C·H·W`.
     pub fn from_chw(channels: usize, height: usize, width: usize, values: &[f32]) -> Result<Self> {
-        if channels == 0 || values.len() != channels * height * width {
+        let len = crate::size_limit::checked_len("size", &[channels, height, width])?;
+        if channels == 0 || values.len() != len {
             return Err(Error::shape(
                 "attribution",
-                format!(
-                    "{} values for [C, H, W] = [{channels}, {height}, {width}]",
-                    channels * height * width
-                ),
+                format!("{len} values for [C, H, W] = [{channels}, {height}, {width}]"),
                 &[values.len()],
             ));
         }
@@ -368,7 +367,12 @@ impl Plot for HeatMap {
         let normalized = self.normalized()?;
         let picture = self.to_picture()?;
         let factor = display_factor(picture.height(), picture.width(), self.display_side);
-        let picture = picture.upscaled_to(picture.height().max(picture.width()) * factor);
+        // `resized`, not `upscaled_to`: an absurd display side is an error, not a silent no-op.
+        let picture = picture.resized(
+            picture.height().saturating_mul(factor),
+            picture.width().saturating_mul(factor),
+            Interpolation::Nearest,
+        )?;
         let (pw, ph) = (picture.width() as u32, picture.height() as u32);
         let show_bar =
             self.colorbar && matches!(self.mode, HeatMapMode::HeatMap | HeatMapMode::Blended);

@@ -55,6 +55,7 @@ impl Picture {
         pixels: Vec<f32>,
     ) -> Result<Self> {
         let shape = [channels, height, width];
+        let len = crate::size_limit::checked_len("size", &shape)?;
         if !(channels == 1 || channels == 3) || height == 0 || width == 0 {
             return Err(Error::shape(
                 "picture",
@@ -62,13 +63,10 @@ impl Picture {
                 &shape,
             ));
         }
-        if pixels.len() != channels * height * width {
+        if pixels.len() != len {
             return Err(Error::shape(
                 "picture pixels",
-                format!(
-                    "{} values for [C, H, W] = {shape:?}",
-                    channels * height * width
-                ),
+                format!("{len} values for [C, H, W] = {shape:?}"),
                 &[pixels.len()],
             ));
         }
@@ -96,10 +94,11 @@ impl Picture {
     /// # Errors
     /// [`crate::ErrorKind::Shape`] when the length is not `H·W·3`.
     pub fn from_rgb8(height: usize, width: usize, rgb: &[u8]) -> Result<Self> {
-        if rgb.len() != height * width * 3 {
+        let len = crate::size_limit::checked_len("size", &[height, width, 3])?;
+        if rgb.len() != len {
             return Err(Error::shape(
                 "rgb8 pixels",
-                format!("{} bytes for {height}×{width} RGB", height * width * 3),
+                format!("{len} bytes for {height}×{width} RGB"),
                 &[rgb.len()],
             ));
         }
@@ -193,7 +192,8 @@ impl Picture {
     /// A copy resampled to `height × width`.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::InvalidArgument`] when a side is 0.
+    /// [`crate::ErrorKind::InvalidArgument`] when a side is 0 or the size is over
+    /// [`crate::MAX_ELEMENTS`].
     pub fn resized(
         &self,
         height: usize,
@@ -203,11 +203,12 @@ impl Picture {
         if height == 0 || width == 0 {
             return Err(Error::invalid(
                 "size",
-                format!("{height}×{width} has no pixels"),
+                format!("{height}×{width} has no pixels; pass a height and width of at least 1"),
             ));
         }
+        let len = crate::size_limit::checked_len("size", &[self.channels, height, width])?;
         let plane = self.height * self.width;
-        let mut pixels = Vec::with_capacity(self.channels * height * width);
+        let mut pixels = Vec::with_capacity(len);
         for c in 0..self.channels {
             let src = &self.pixels[c * plane..(c + 1) * plane];
             pixels.extend(match interpolation {
@@ -228,16 +229,17 @@ impl Picture {
     }
 
     /// An integer upscale so the longer side is at least `min_side` pixels (nearest neighbour):
-    /// a 28×28 digit becomes 252×252 for `min_side = 250`. Pictures already that big are returned
-    /// unchanged.
+    /// a 28×28 digit becomes 252×252 for `min_side = 250`. Pictures already that big, and
+    /// upscales over [`crate::MAX_ELEMENTS`] values, are returned unchanged (use
+    /// [`Picture::resized`] to get an error instead).
     pub fn upscaled_to(&self, min_side: usize) -> Self {
         let factor = display_factor(self.height, self.width, min_side);
         if factor == 1 {
             return self.clone();
         }
         self.resized(
-            self.height * factor,
-            self.width * factor,
+            self.height.saturating_mul(factor),
+            self.width.saturating_mul(factor),
             Interpolation::Nearest,
         )
         .unwrap_or_else(|_| self.clone())

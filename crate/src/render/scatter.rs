@@ -133,7 +133,8 @@ impl Scatter {
         self
     }
 
-    /// Point radius in pixels (default: 4 up to 1,000 points, 2.5 up to 10,000, then 1.5).
+    /// Point radius in pixels (default: 4 up to 1,000 points, 2.5 up to 10,000, then 1.5); at
+    /// most 100 (drawing then reports an [`crate::ErrorKind::InvalidArgument`]).
     pub fn point_radius(mut self, radius: f32) -> Self {
         self.radius = Some(radius);
         self
@@ -184,6 +185,16 @@ impl Scatter {
         if self.opacity.is_some_and(|o| !(o > 0.0 && o <= 1.0)) {
             return Err(Error::invalid("opacity", "must be in (0, 1]"));
         }
+        // Each point stamps a (2r + 2)² square: an unbounded radius is an unbounded loop.
+        if self
+            .radius
+            .is_some_and(|r| !(r > 0.0 && r <= MAX_POINT_RADIUS))
+        {
+            return Err(Error::invalid(
+                "point_radius",
+                format!("must be in (0, {MAX_POINT_RADIUS}] pixels"),
+            ));
+        }
         Ok(())
     }
 
@@ -197,7 +208,7 @@ impl Scatter {
 
     fn classes(&self) -> usize {
         match &self.coloring {
-            Coloring::Labels(l) => l.iter().max().map_or(0, |m| m + 1),
+            Coloring::Labels(l) => l.iter().max().map_or(0, |m| m.saturating_add(1)),
             _ => 0,
         }
     }
@@ -235,6 +246,9 @@ fn stamp(
     }
 }
 
+/// The largest point radius in pixels (a point then covers a 200-pixel disc).
+const MAX_POINT_RADIUS: f32 = 100.0;
+
 /// At most this many legend rows (the last says how many more classes there are).
 const LEGEND_ROWS: usize = 24;
 /// Longest legend text in pixels; longer class names are shortened with an ellipsis.
@@ -243,7 +257,8 @@ const LEGEND_TEXT: u32 = 160;
 impl Plot for Scatter {
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] for no points, a colour list of the wrong length, a
-    /// thumbnail on a missing point or a bad opacity; [`crate::ErrorKind::NonFinite`] for NaN.
+    /// thumbnail on a missing point, a bad opacity or point radius, a size over
+    /// [`crate::MAX_ELEMENTS`]; [`crate::ErrorKind::NonFinite`] for NaN.
     fn figure(&self) -> Result<Figure> {
         self.check()?;
         let n = self.points.len();

@@ -8,6 +8,7 @@ use dfdx::prelude::*;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
+use crate::models::divergence::{check_learning_rate, check_loss};
 use crate::models::INPUT;
 use crate::{Activation, Error, Explain, LayerInfo, Logits, ReluGrad, Standardizer, Tabular};
 
@@ -104,8 +105,9 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
     ///
     /// # Errors
     /// [`crate::ErrorKind::Shape`] when `data` has not `F` features or not `C` classes;
-    /// [`crate::ErrorKind::InvalidArgument`] for zero epochs or batch size, and for constant
-    /// features ([`Standardizer::fit`]).
+    /// [`crate::ErrorKind::InvalidArgument`] for zero epochs or batch size, a learning rate that
+    /// is not positive and finite, a loss that becomes NaN or infinite (naming `learning_rate`),
+    /// and for constant features ([`Standardizer::fit`]).
     pub fn train(data: &Tabular, fit: &MlpFit) -> Result<Self> {
         let _ids = crate::nn::id_guard();
         if data.num_features() != F || data.class_names().len() != C {
@@ -121,6 +123,7 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
                 "epochs and batch_size must be at least 1",
             ));
         }
+        check_learning_rate("learning_rate", fit.learning_rate)?;
         let standardizer = Standardizer::fit(data)?;
         let x = standardizer.transform(data)?;
         let dev = Cpu::seed_from_u64(fit.seed);
@@ -141,6 +144,7 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
         let mut grads = net.layers.alloc_grads();
         let mut rng = rand::rngs::StdRng::seed_from_u64(fit.seed);
         let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut step = 0;
         for epoch in 1..=fit.epochs {
             order.shuffle(&mut rng);
             let (mut loss_sum, mut correct) = (0.0, 0);
@@ -165,6 +169,8 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
                     logits,
                     dev.tensor_from_vec(yb, (batch.len(), Const::<C>)),
                 );
+                check_loss("learning_rate", fit.learning_rate, loss.array(), step)?;
+                step += 1;
                 loss_sum += loss.array() * batch.len() as f32;
                 grads = loss.backward();
                 opt.update(&mut net.layers, &grads).map_err(|e| {

@@ -76,7 +76,7 @@ impl DecisionTree {
             vec![0usize; self.nodes().len()],
         );
         for (i, &r) in reference.iter().enumerate() {
-            let leaf = self.leaf_of(data.row(i));
+            let leaf = self.leaf_index(data.row(i));
             cases[leaf] += 1;
             hits[leaf] += usize::from(self.nodes()[leaf].class() == r);
         }

@@ -225,8 +225,33 @@ impl DecisionTree {
         self.integer_features.get(j).copied().unwrap_or(false)
     }
 
-    /// The leaf a row falls into.
-    pub fn leaf_of(&self, row: &[f32]) -> usize {
+    /// The leaf a row (one value per feature, in [`DecisionTree::feature_names`] order) falls
+    /// into.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Shape`] naming `row` when it has another number of values than the
+    /// tree has features; [`crate::ErrorKind::NonFinite`] for NaN or infinite values (a NaN
+    /// would silently take the right branch of every split).
+    pub fn leaf_of(&self, row: &[f32]) -> Result<usize> {
+        let features = self.feature_names.len();
+        if row.len() != features {
+            return Err(Error::shape(
+                "row",
+                format!(
+                    "one value per feature ({features}: {})",
+                    self.feature_names.join(", ")
+                ),
+                &[row.len()],
+            ));
+        }
+        if row.iter().any(|v| !v.is_finite()) {
+            return Err(Error::non_finite("the row"));
+        }
+        Ok(self.leaf_index(row))
+    }
+
+    /// [`DecisionTree::leaf_of`] for a row already checked against the features.
+    pub(crate) fn leaf_index(&self, row: &[f32]) -> usize {
         let mut i = 0;
         while let Some(s) = self.nodes[i].split {
             i = if row[s.feature] < s.threshold {
@@ -254,7 +279,7 @@ impl DecisionTree {
             ));
         }
         Ok((0..data.len())
-            .map(|i| self.nodes[self.leaf_of(data.row(i))].class())
+            .map(|i| self.nodes[self.leaf_index(data.row(i))].class())
             .collect())
     }
 

@@ -179,7 +179,7 @@ impl Run {
     ///
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] for an empty tag; [`crate::ErrorKind::Io`] if the
-    /// record cannot be written.
+    /// record cannot be written, including when the run's directory was deleted after it opened.
     pub fn log(&mut self, tag: &str, step: i64, value: impl Into<f64>) -> Result<()> {
         let value = value.into();
         check_tag(tag)?;

@@ -51,6 +51,14 @@ impl Store {
             )
         })?);
         line.push('\n');
+        // An open handle keeps writing into a deleted file, and the records would vanish.
+        if !self.path.exists() {
+            let gone = std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the run's file or directory was deleted while the run was open; create a new run (Run::create) to keep logging",
+            );
+            return Err(Error::io(&self.path, gone));
+        }
         self.file
             .write_all(line.as_bytes())
             .and_then(|()| self.file.flush())

@@ -46,7 +46,7 @@ impl TensorBoardWriter {
     /// [`crate::ErrorKind::Io`] when the directory or file cannot be created.
     pub fn create(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref();
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| super::store::writable_error(dir, e))?;
         let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -62,7 +62,7 @@ impl TensorBoardWriter {
             .create_new(true)
             .append(true)
             .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
+            .map_err(|e| super::store::writable_error(&path, e))?;
         let mut writer = Self { path, file };
         let version = Message::new()
             .double(1, wall_time())

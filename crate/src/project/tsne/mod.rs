@@ -164,7 +164,8 @@ impl Tsne {
     ///
     /// # Errors
     /// Fewer than 4 rows, NaN/∞ values, `perplexity` not in `(0, rows / 3)`, zero iterations,
-    /// a non-positive learning rate or exaggeration, or a negative θ.
+    /// a non-positive learning rate or exaggeration, or a negative θ; an absurd learning rate or
+    /// exaggeration that makes the optimisation diverge to NaN or ∞.
     pub fn fit<M: AsMatrix + ?Sized>(&self, data: &M) -> Result<Projection> {
         let data = data.as_matrix()?;
         let start = std::time::Instant::now();
@@ -193,6 +194,18 @@ impl Tsne {
             verbose: self.verbose,
         };
         let history = optimize::optimize(&p, &mut y, &schedule);
+        if y.iter().flatten().any(|v| !v.is_finite()) {
+            // Absurd step sizes overflow the gradient descent: say which knob to turn.
+            let name = if self.learning_rate.is_some() {
+                "learning_rate"
+            } else {
+                "exaggeration"
+            };
+            return Err(Error::invalid(
+                name,
+                "t-SNE diverged (NaN or infinite positions); lower the learning rate or the exaggeration (default 12)",
+            ));
+        }
         let flat = y.iter().flat_map(|p| [p[0] as f32, p[1] as f32]).collect();
         Ok(Projection::new(Matrix::new(n, 2, flat)?, "t-SNE").with_kl_history(history))
     }
@@ -219,10 +232,16 @@ impl Tsne {
                 "pass a positive, finite rate",
             ));
         }
-        if !(self.theta >= 0.0 && self.exaggeration.is_finite() && self.exaggeration > 0.0) {
+        if !(self.theta >= 0.0 && self.theta.is_finite()) {
             return Err(Error::invalid(
                 "theta",
-                "θ must be ≥ 0 and the exaggeration positive",
+                "θ must be finite and ≥ 0 (0.5 by default)",
+            ));
+        }
+        if !(self.exaggeration.is_finite() && self.exaggeration > 0.0) {
+            return Err(Error::invalid(
+                "exaggeration",
+                "must be positive and finite (12 by default)",
             ));
         }
         Ok(())
