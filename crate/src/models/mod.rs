@@ -6,7 +6,7 @@
 //! [`Explain::forward_from`] that layer to the logits, call `backward`, read the gradient.
 //!
 //! Shipped models: [`MnistNet`] (trained weights included, GAP head for CAM) and the VGG family
-//! ([`Vgg16`] etc., torchvision layout; load converted weights with [`Vgg16::load`]).
+//! ([`Vgg16`] etc., torchvision layout; [`Vgg16::load`] reads safetensors and PyTorch `.pth`).
 //!
 //! # Your own model
 //!
@@ -69,6 +69,9 @@ mod checkpoint;
 mod explain;
 mod mnist_net;
 mod param;
+mod pickle;
+mod pth;
+mod stored_tensor;
 mod top_k;
 mod train;
 mod util;

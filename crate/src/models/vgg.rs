@@ -13,7 +13,8 @@
 //!
 //! **Checkpoints.** Keys are torchvision's (`features.0.weight` … `classifier.6.bias`); timm's
 //! `vgg16.tv_in1k` names (`pre_logits.fc1.weight` stored as a 4096×512×7×7 conv, `pre_logits.fc2`,
-//! `head.fc`) load too. Convert a torchvision `.pth` with the one-liner on [`crate::Checkpoint`].
+//! `head.fc`) load too, from safetensors or straight from torchvision's `.pth` files
+//! (`vgg16-397923af.pth`; see [`crate::Checkpoint`]).
 
 use dfdx::nn::modules::Linear;
 use dfdx::prelude::*;
@@ -74,7 +75,8 @@ macro_rules! vgg {
                 }
             }
 
-            /// Loads a safetensors checkpoint with torchvision or timm names (f32, f16 or bf16).
+            /// Loads a safetensors or PyTorch `.pth` checkpoint with torchvision or timm names (f32,
+            /// f16 or bf16).
             ///
             /// # Errors
             /// [`crate::ErrorKind::Io`] / [`crate::ErrorKind::Format`] for an unreadable file;
@@ -283,8 +285,8 @@ vgg!(
     /// # Example
     /// ```no_run
     /// use glassbox::{data, top_k, Explain, Vgg16};
-    /// // Weights converted from torchvision (see `Checkpoint` for the one-liner).
-    /// let vgg = Vgg16::load("vgg16.safetensors")?;
+    /// // torchvision's file, as downloaded (safetensors files load the same way).
+    /// let vgg = Vgg16::load("vgg16-397923af.pth")?;
     /// let x = data::Preprocess::default().apply(&data::photo(data::Photo::Cat)?)?;
     /// println!("{}", top_k(&vgg.forward(x)?, 5)?);
     /// # Ok::<(), glassbox::Error>(())
