@@ -67,6 +67,8 @@
 
 mod checkpoint;
 mod explain;
+#[cfg(feature = "download")]
+mod hub;
 mod mnist_net;
 mod param;
 mod pickle;
@@ -81,6 +83,8 @@ mod weights;
 
 pub use checkpoint::{write_safetensors, Checkpoint};
 pub use explain::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad, INPUT};
+#[cfg(feature = "download")]
+pub use hub::{hub_file, Hub};
 pub use mnist_net::MnistNet;
 pub use param::Param;
 pub use top_k::{top_k, Prediction, TopK};

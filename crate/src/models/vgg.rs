@@ -42,7 +42,7 @@ pub enum VggKeys {
 macro_rules! vgg {
     (
         $(#[$doc:meta])*
-        $Name:ident, $title:literal, blocks: [$($block:expr),+],
+        $Name:ident, $title:literal, $repo:literal, blocks: [$($block:expr),+],
         convs: [$($conv:ident = $index:literal : $cin:literal => $cout:literal),+ $(,)?]
     ) => {
         $(#[$doc])*
@@ -86,6 +86,27 @@ macro_rules! vgg {
                 let mut model = Self::new(0);
                 model.load_checkpoint(&Checkpoint::open(path)?)?;
                 Ok(model)
+            }
+
+            #[doc = concat!("ImageNet weights from the Hugging Face Hub (`", $repo, "`, `model.safetensors`,")]
+            /// torchvision's weights in timm's names), downloaded once into the Hub cache, which
+            /// is shared with Python's `huggingface_hub` (`HF_HOME`, `HF_HUB_OFFLINE`; see
+            /// [`crate::hub_file`]).
+            ///
+            /// # Errors
+            /// As [`crate::Hub::file`] and [`Self::load`].
+            #[cfg(feature = "download")]
+            pub fn pretrained() -> Result<Self> {
+                Self::pretrained_from(&crate::Hub::from_env())
+            }
+
+            /// As [`Self::pretrained`], through `hub` (another cache, server or offline mode).
+            ///
+            /// # Errors
+            /// As [`crate::Hub::file`] and [`Self::load`].
+            #[cfg(feature = "download")]
+            pub fn pretrained_from(hub: &crate::Hub) -> Result<Self> {
+                Self::load(hub.file($repo, "model.safetensors")?)
             }
 
             /// Overwrites the weights from `checkpoint`; returns what was loaded and left over.
@@ -259,7 +280,7 @@ fn reinit_param(p: &mut dyn Param, fan_in: usize, r: &mut rand::rngs::StdRng) {
 
 vgg!(
     /// VGG11 ("configuration A"), torchvision layout; 132,863,336 parameters. See the module docs.
-    Vgg11, "VGG11", blocks: [[64], [128], [256, 256], [512, 512], [512, 512]],
+    Vgg11, "VGG11", "timm/vgg11.tv_in1k", blocks: [[64], [128], [256, 256], [512, 512], [512, 512]],
     convs: [
         conv1_1 = 0: 3 => 64, conv2_1 = 3: 64 => 128, conv3_1 = 6: 128 => 256, conv3_2 = 8: 256 => 256,
         conv4_1 = 11: 256 => 512, conv4_2 = 13: 512 => 512, conv5_1 = 16: 512 => 512, conv5_2 = 18: 512 => 512,
@@ -268,7 +289,7 @@ vgg!(
 
 vgg!(
     /// VGG13 ("configuration B"), torchvision layout; 133,047,848 parameters. See the module docs.
-    Vgg13, "VGG13", blocks: [[64, 64], [128, 128], [256, 256], [512, 512], [512, 512]],
+    Vgg13, "VGG13", "timm/vgg13.tv_in1k", blocks: [[64, 64], [128, 128], [256, 256], [512, 512], [512, 512]],
     convs: [
         conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
         conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv4_1 = 15: 256 => 512, conv4_2 = 17: 512 => 512,
@@ -291,7 +312,7 @@ vgg!(
     /// println!("{}", top_k(&vgg.forward(x)?, 5)?);
     /// # Ok::<(), glassbox::Error>(())
     /// ```
-    Vgg16, "VGG16", blocks: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]],
+    Vgg16, "VGG16", "timm/vgg16.tv_in1k", blocks: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]],
     convs: [
         conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
         conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv3_3 = 14: 256 => 256,
@@ -302,7 +323,7 @@ vgg!(
 
 vgg!(
     /// VGG19 ("configuration E"), torchvision layout; 143,667,240 parameters. See the module docs.
-    Vgg19, "VGG19", blocks: [[64, 64], [128, 128], [256, 256, 256, 256], [512, 512, 512, 512], [512, 512, 512, 512]],
+    Vgg19, "VGG19", "timm/vgg19.tv_in1k", blocks: [[64, 64], [128, 128], [256, 256, 256, 256], [512, 512, 512, 512], [512, 512, 512, 512]],
     convs: [
         conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
         conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv3_3 = 14: 256 => 256, conv3_4 = 16: 256 => 256,
