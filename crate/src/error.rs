@@ -80,6 +80,14 @@ pub enum ErrorKind {
         /// The device's message.
         reason: String,
     },
+    /// A file could not be fetched (offline without a cached copy, a refused or dropped
+    /// connection, a hash mismatch); nothing was cached.
+    Download {
+        /// The file, as `repo_id/filename`.
+        what: String,
+        /// What went wrong and what to do.
+        reason: String,
+    },
 }
 
 /// The error type for all fallible glassbox operations.
@@ -209,6 +217,7 @@ impl std::fmt::Display for ErrorKind {
             ErrorKind::Unsupported { reason } => write!(f, "{reason}"),
             ErrorKind::Render { reason } => write!(f, "could not draw the figure: {reason}"),
             ErrorKind::Device { reason } => write!(f, "device error: {reason}"),
+            ErrorKind::Download { what, reason } => write!(f, "could not get `{what}`: {reason}"),
         }
     }
 }

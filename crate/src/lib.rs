@@ -63,6 +63,10 @@
 //! - `cuda`: builds against dfdx's CUDA device. The conv/pool ops and typed layers run on it,
 //!   composed from dfdx's own CUDA ops ([`nn::portable`]); glassbox's models and attribution
 //!   methods run on the CPU. `ci-check` lets it build without a GPU or nvcc.
+//! - `download` (default): [`hub_file`] / [`Hub`] and `Vgg16::pretrained()` fetch files from the
+//!   Hugging Face Hub into the cache Python's `huggingface_hub` uses (`HF_HOME`,
+//!   `HF_HUB_OFFLINE`, `HF_ENDPOINT`), checking each file's sha256. Without it glassbox makes no
+//!   network requests; [`Checkpoint`] still reads safetensors and PyTorch `.pth` files.
 
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
@@ -96,6 +100,8 @@ pub use evaluate::{
     RandomizationReport,
 };
 pub use inspect::{summary, FeatureMaps, Filters, Inspect, NetworkDiagram, Summary, SummaryRow};
+#[cfg(feature = "download")]
+pub use models::{hub_file, Hub};
 pub use models::{
     load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,
     GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK, TrainHistory,

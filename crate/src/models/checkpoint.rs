@@ -1,59 +1,68 @@
-//! A safetensors checkpoint read into memory, with f32 / f16 / bf16 / f64 tensors converted to f32.
+//! A checkpoint read into memory: safetensors or a PyTorch `.pth` state dict, with f32 / f16 /
+//! bf16 / f64 tensors converted to f32 when read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use safetensors::{Dtype, SafeTensors};
 
+use super::pth;
+use super::stored_tensor::StoredTensor;
 use crate::{Error, ErrorKind, Result};
 
-/// A safetensors file held in memory; tensors are converted to f32 when read.
+/// A checkpoint file held in memory; tensors are converted to f32 when read.
 ///
-/// To convert a PyTorch `.pth` state dict (e.g. torchvision's VGG16) for glassbox, in Python with
-/// `torch` and `safetensors` installed:
-///
-/// ```text
-/// python -c "import torch, torchvision, safetensors.torch as st; st.save_file(torchvision.models.vgg16(weights='IMAGENET1K_V1').state_dict(), 'vgg16.safetensors')"
-/// ```
-///
-/// or, from a downloaded file: `st.save_file(torch.load('vgg16-397923af.pth'), 'vgg16.safetensors')`.
+/// Two formats are read, told apart by their first bytes:
+/// - **safetensors**, as written by `safetensors.torch.save_file` or [`write_safetensors`];
+/// - **PyTorch `.pth` / `.pt`** state dicts as `torch.save(model.state_dict(), path)` writes
+///   them, both the zip format (torch ≥ 1.6) and the legacy one (e.g. torchvision's
+///   `vgg16-397923af.pth`). Their pickle is read by a restricted reader that knows tensors,
+///   storages and (ordered) dicts only: a file naming any other Python global is refused with an
+///   error naming it, and no code from the file is ever run.
 #[derive(Clone)]
 pub struct Checkpoint {
     what: String,
     bytes: Vec<u8>,
-    index: BTreeMap<String, (Dtype, Vec<usize>)>,
+    index: BTreeMap<String, StoredTensor>,
     allow_non_finite: bool,
 }
 
 impl Checkpoint {
-    /// Reads a `.safetensors` file.
+    /// Reads a `.safetensors` or PyTorch `.pth` / `.pt` file.
     ///
     /// # Errors
     /// [`ErrorKind::Io`] if it cannot be read; [`ErrorKind::Format`] if it is not a valid
-    /// safetensors file (wrong format, truncated).
+    /// checkpoint (wrong format, truncated, a pickle naming a Python global other than a state
+    /// dict's, a training checkpoint holding more than tensors).
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::io(PathBuf::from(path), e))?;
         Self::from_bytes(bytes, path.display().to_string())
     }
 
-    /// Parses safetensors bytes; `what` names them in error messages.
+    /// Parses the bytes of a safetensors or `.pth` file; `what` names them in error messages.
     ///
     /// # Errors
-    /// [`ErrorKind::Format`] for bytes that are not a complete safetensors file.
+    /// [`ErrorKind::Format`] for bytes that are not a complete checkpoint, as for [`Self::open`].
     pub fn from_bytes(bytes: Vec<u8>, what: impl Into<String>) -> Result<Self> {
         let what = what.into();
-        let index = {
-            let st = SafeTensors::deserialize(&bytes).map_err(|e| {
+        let index = if pth::is_pth(&bytes) {
+            pth::index(&bytes).map_err(|reason| {
                 Error::format(
                     &what,
-                    format!("not a safetensors file (truncated or another format?): {e}"),
+                    format!("not a readable PyTorch state dict: {reason}"),
                 )
-            })?;
-            st.tensors()
-                .into_iter()
-                .map(|(k, v)| (k, (v.dtype(), v.shape().to_vec())))
-                .collect()
+            })?
+        } else {
+            safetensors_index(&bytes).map_err(|e| {
+                Error::format(
+                    &what,
+                    format!(
+                        "neither a safetensors file nor a PyTorch .pth (truncated or another \
+                         format?): {e}"
+                    ),
+                )
+            })?
         };
         Ok(Self {
             what,
@@ -94,7 +103,7 @@ impl Checkpoint {
 
     /// The shape of tensor `key`, if present.
     pub fn shape(&self, key: &str) -> Option<&[usize]> {
-        self.index.get(key).map(|(_, s)| s.as_slice())
+        self.index.get(key).map(|t| t.shape.as_slice())
     }
 
     /// Tensor `key` converted to f32, row-major.
@@ -105,52 +114,50 @@ impl Checkpoint {
     /// [`ErrorKind::NonFinite`] naming `key` when a value is NaN or infinite, unless
     /// [`Checkpoint::allow_non_finite`] was called.
     pub fn tensor(&self, key: &str) -> Result<Vec<f32>> {
-        let (dtype, _) = self.index.get(key).ok_or_else(|| {
+        let stored = self.index.get(key).ok_or_else(|| {
             Error::new(ErrorKind::MissingWeight {
                 key: key.into(),
                 suggestion: nearest(key, self.index.keys().map(String::as_str)),
             })
         })?;
-        let st = SafeTensors::deserialize(&self.bytes)
-            .map_err(|e| Error::format(&self.what, e.to_string()))?;
-        let view = st
-            .tensor(key)
-            .map_err(|e| Error::format(&self.what, e.to_string()))?;
-        let data = view.data();
-        let values: Vec<f32> = match dtype {
-            Dtype::F32 => data
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-            Dtype::F16 => data
-                .chunks_exact(2)
-                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
-            Dtype::BF16 => data
-                .chunks_exact(2)
-                .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
-            Dtype::F64 => data
-                .chunks_exact(8)
-                .map(|b| f64::from_le_bytes(b.try_into().unwrap_or([0; 8])) as f32)
-                .collect(),
-            other => {
-                return Err(Error::format(
-                    &self.what,
-                    format!(
-                        "tensor `{key}` has dtype {other:?}; weights must be f32, f16, bf16 or f64"
-                    ),
-                ))
-            }
-        };
+        let values = stored.to_f32(&self.bytes).ok_or_else(|| {
+            Error::format(
+                &self.what,
+                format!(
+                    "tensor `{key}` has dtype {:?}; weights must be f32, f16, bf16 or f64",
+                    stored.dtype
+                ),
+            )
+        })?;
         if !self.allow_non_finite && values.iter().any(|v: &f32| !v.is_finite()) {
             return Err(Error::non_finite(format!(
-                "checkpoint tensor `{key}` of `{}` (a diverged training run? to load it anyway, open it with `Checkpoint::allow_non_finite`)",
+                "checkpoint tensor `{key}` of `{}` (a diverged training run? to load it anyway, \
+                 open it with `Checkpoint::allow_non_finite`)",
                 self.what
             )));
         }
         Ok(values)
     }
+}
+
+/// Validates a safetensors file and places its (contiguous) tensors.
+fn safetensors_index(
+    bytes: &[u8],
+) -> std::result::Result<BTreeMap<String, StoredTensor>, safetensors::SafeTensorError> {
+    SafeTensors::deserialize(bytes)?;
+    let (header, metadata) = SafeTensors::read_metadata(bytes)?;
+    let data = 8 + header;
+    Ok(metadata
+        .tensors()
+        .into_iter()
+        .map(|(k, info)| {
+            let start = data + info.data_offsets.0;
+            (
+                k,
+                StoredTensor::contiguous(info.dtype, info.shape.clone(), start),
+            )
+        })
+        .collect())
 }
 
 impl std::fmt::Debug for Checkpoint {

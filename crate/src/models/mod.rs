@@ -6,7 +6,7 @@
 //! [`Explain::forward_from`] that layer to the logits, call `backward`, read the gradient.
 //!
 //! Shipped models: [`MnistNet`] (trained weights included, GAP head for CAM) and the VGG family
-//! ([`Vgg16`] etc., torchvision layout; load converted weights with [`Vgg16::load`]).
+//! ([`Vgg16`] etc., torchvision layout; [`Vgg16::load`] reads safetensors and PyTorch `.pth`).
 //!
 //! # Your own model
 //!
@@ -68,8 +68,13 @@
 mod checkpoint;
 pub(crate) mod divergence;
 mod explain;
+#[cfg(feature = "download")]
+mod hub;
 mod mnist_net;
 mod param;
+mod pickle;
+mod pth;
+mod stored_tensor;
 mod top_k;
 mod train;
 mod util;
@@ -79,6 +84,8 @@ mod weights;
 
 pub use checkpoint::{write_safetensors, Checkpoint};
 pub use explain::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad, INPUT};
+#[cfg(feature = "download")]
+pub use hub::{hub_file, Hub};
 pub use mnist_net::MnistNet;
 pub use param::Param;
 pub use top_k::{top_k, Prediction, TopK};

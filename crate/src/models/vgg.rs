@@ -13,7 +13,8 @@
 //!
 //! **Checkpoints.** Keys are torchvision's (`features.0.weight` … `classifier.6.bias`); timm's
 //! `vgg16.tv_in1k` names (`pre_logits.fc1.weight` stored as a 4096×512×7×7 conv, `pre_logits.fc2`,
-//! `head.fc`) load too. Convert a torchvision `.pth` with the one-liner on [`crate::Checkpoint`].
+//! `head.fc`) load too, from safetensors or straight from torchvision's `.pth` files
+//! (`vgg16-397923af.pth`; see [`crate::Checkpoint`]).
 
 use dfdx::nn::modules::Linear;
 use dfdx::prelude::*;
@@ -41,7 +42,7 @@ pub enum VggKeys {
 macro_rules! vgg {
     (
         $(#[$doc:meta])*
-        $Name:ident, $title:literal, blocks: [$($block:expr),+],
+        $Name:ident, $title:literal, $repo:literal, blocks: [$($block:expr),+],
         convs: [$($conv:ident = $index:literal : $cin:literal => $cout:literal),+ $(,)?]
     ) => {
         $(#[$doc])*
@@ -74,7 +75,8 @@ macro_rules! vgg {
                 }
             }
 
-            /// Loads a safetensors checkpoint with torchvision or timm names (f32, f16 or bf16).
+            /// Loads a safetensors or PyTorch `.pth` checkpoint with torchvision or timm names (f32,
+            /// f16 or bf16).
             ///
             /// # Errors
             /// [`crate::ErrorKind::Io`] / [`crate::ErrorKind::Format`] for an unreadable file;
@@ -86,6 +88,27 @@ macro_rules! vgg {
                 let mut model = Self::new(0);
                 model.load_checkpoint(&Checkpoint::open(path)?)?;
                 Ok(model)
+            }
+
+            #[doc = concat!("ImageNet weights from the Hugging Face Hub (`", $repo, "`, `model.safetensors`,")]
+            /// torchvision's weights in timm's names), downloaded once into the Hub cache, which
+            /// is shared with Python's `huggingface_hub` (`HF_HOME`, `HF_HUB_OFFLINE`; see
+            /// [`crate::hub_file`]).
+            ///
+            /// # Errors
+            /// As [`crate::Hub::file`] and [`Self::load`].
+            #[cfg(feature = "download")]
+            pub fn pretrained() -> Result<Self> {
+                Self::pretrained_from(&crate::Hub::from_env())
+            }
+
+            /// As [`Self::pretrained`], through `hub` (another cache, server or offline mode).
+            ///
+            /// # Errors
+            /// As [`crate::Hub::file`] and [`Self::load`].
+            #[cfg(feature = "download")]
+            pub fn pretrained_from(hub: &crate::Hub) -> Result<Self> {
+                Self::load(hub.file($repo, "model.safetensors")?)
             }
 
             /// Overwrites the weights from `checkpoint`; returns what was loaded and left over.
@@ -259,7 +282,7 @@ fn reinit_param(p: &mut dyn Param, fan_in: usize, r: &mut rand::rngs::StdRng) {
 
 vgg!(
     /// VGG11 ("configuration A"), torchvision layout; 132,863,336 parameters. See the module docs.
-    Vgg11, "VGG11", blocks: [[64], [128], [256, 256], [512, 512], [512, 512]],
+    Vgg11, "VGG11", "timm/vgg11.tv_in1k", blocks: [[64], [128], [256, 256], [512, 512], [512, 512]],
     convs: [
         conv1_1 = 0: 3 => 64, conv2_1 = 3: 64 => 128, conv3_1 = 6: 128 => 256, conv3_2 = 8: 256 => 256,
         conv4_1 = 11: 256 => 512, conv4_2 = 13: 512 => 512, conv5_1 = 16: 512 => 512, conv5_2 = 18: 512 => 512,
@@ -268,7 +291,7 @@ vgg!(
 
 vgg!(
     /// VGG13 ("configuration B"), torchvision layout; 133,047,848 parameters. See the module docs.
-    Vgg13, "VGG13", blocks: [[64, 64], [128, 128], [256, 256], [512, 512], [512, 512]],
+    Vgg13, "VGG13", "timm/vgg13.tv_in1k", blocks: [[64, 64], [128, 128], [256, 256], [512, 512], [512, 512]],
     convs: [
         conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
         conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv4_1 = 15: 256 => 512, conv4_2 = 17: 512 => 512,
@@ -285,13 +308,13 @@ vgg!(
     /// # Example
     /// ```no_run
     /// use glassbox::{data, top_k, Explain, Vgg16};
-    /// // Weights converted from torchvision (see `Checkpoint` for the one-liner).
-    /// let vgg = Vgg16::load("vgg16.safetensors")?;
+    /// // torchvision's file, as downloaded (safetensors files load the same way).
+    /// let vgg = Vgg16::load("vgg16-397923af.pth")?;
     /// let x = data::Preprocess::default().apply(&data::photo(data::Photo::Cat)?)?;
     /// println!("{}", top_k(&vgg.forward(x)?, 5)?);
     /// # Ok::<(), glassbox::Error>(())
     /// ```
-    Vgg16, "VGG16", blocks: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]],
+    Vgg16, "VGG16", "timm/vgg16.tv_in1k", blocks: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]],
     convs: [
         conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
         conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv3_3 = 14: 256 => 256,
@@ -302,7 +325,7 @@ vgg!(
 
 vgg!(
     /// VGG19 ("configuration E"), torchvision layout; 143,667,240 parameters. See the module docs.
-    Vgg19, "VGG19", blocks: [[64, 64], [128, 128], [256, 256, 256, 256], [512, 512, 512, 512], [512, 512, 512, 512]],
+    Vgg19, "VGG19", "timm/vgg19.tv_in1k", blocks: [[64, 64], [128, 128], [256, 256, 256, 256], [512, 512, 512, 512], [512, 512, 512, 512]],
     convs: [
         conv1_1 = 0: 3 => 64, conv1_2 = 2: 64 => 64, conv2_1 = 5: 64 => 128, conv2_2 = 7: 128 => 128,
         conv3_1 = 10: 128 => 256, conv3_2 = 12: 256 => 256, conv3_3 = 14: 256 => 256, conv3_4 = 16: 256 => 256,
