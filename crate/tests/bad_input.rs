@@ -421,7 +421,7 @@ fn models_cases() -> Vec<Case> {
         case!(
             "Checkpoint::from_bytes garbage",
             ErrorKind::Format { .. },
-            ["not a safetensors file"],
+            ["neither a safetensors file nor a PyTorch .pth"],
             Checkpoint::from_bytes(vec![1, 2, 3], "junk")
         ),
         case!(
