@@ -2,20 +2,9 @@
 //! (`nn::tensor_ids`): with the shared mark moved as another evcxr cell would move it, the
 //! tensors an entry makes — and the ones it returns — lie above the mark.
 
-use dfdx::prelude::*;
-
-use crate::nn::tensor_ids::next_id;
 use crate::nn::tensor_ids::tests::{another_cell_used, serial};
+use crate::nn::tensor_ids::{id_of, next_id};
 use crate::{testing, Explain, FeatureMaps, Filters, GradCam, MnistNet, Saliency, Target};
-
-/// The id of a small tensor, from its `Debug` text (dfdx keeps the id private).
-fn id_of<S: Shape>(t: &Tensor<S, f32, Cpu>) -> usize {
-    let text = format!("{t:?}");
-    let at = text.find("UniqueId(").unwrap() + "UniqueId(".len();
-    text[at..at + text[at..].find(')').unwrap()]
-        .parse()
-        .unwrap()
-}
 
 /// Runs `entry` after another cell has moved the mark; the counter must have passed the mark.
 fn syncs(name: &str, entry: impl FnOnce()) {

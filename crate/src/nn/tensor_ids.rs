@@ -28,7 +28,7 @@
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
 
-use dfdx::prelude::{Cpu, OwnedTape, Rank0, Tape, Tensor, ZerosTensor};
+use dfdx::prelude::{Cpu, OwnedTape, Rank0, Shape, Tape, Tensor, ZerosTensor};
 
 use super::process_state::state;
 
@@ -37,11 +37,16 @@ thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
-/// The id dfdx gives the next tensor *in this copy*, read from a fresh scalar's `Debug` text (the
-/// id field is private to dfdx). Other copies call it through [`ProbeFn`] pointers.
+/// The id dfdx gives the next tensor *in this copy*, read from a fresh scalar. Other copies call
+/// it through [`ProbeFn`] pointers.
 pub(crate) fn next_id() -> usize {
-    let probe: Tensor<Rank0, f32, Cpu> = Cpu::default().zeros();
-    let text = format!("{probe:?}");
+    id_of(&Cpu::default().zeros::<Rank0>())
+}
+
+/// The id of a tensor, read from its `Debug` text (the id field is private to dfdx; meant for
+/// small tensors, whose text is short).
+pub(crate) fn id_of<S: Shape>(t: &Tensor<S, f32, Cpu>) -> usize {
+    let text = format!("{t:?}");
     text.find("UniqueId(")
         .map(|at| &text[at + "UniqueId(".len()..])
         .and_then(|rest| rest[..rest.find(')')?].parse().ok())
