@@ -1,6 +1,7 @@
 """Binder's configuration (binder/) is valid without building it: the scripts parse, and
 repo2docker --no-build turns the folder into a Dockerfile that installs and runs what we expect."""
 
+import re
 import subprocess
 
 import pytest
@@ -25,6 +26,15 @@ def test_binder_scripts_follow_repo2docker_rules():
     assert "--default-toolchain 1.95.0" in post and "--component rust-src" in post
     assert "kernel/install.sh" in post and "notebook_runner.py" in post
     assert start.rstrip().splitlines()[-1] == 'exec "$@"'
+    # The ImageNet weights go into the cache glassbox reads, before the warm-up runs the notebooks.
+    repo = re.search(r'Vgg16, "VGG16", "(timm/[^"]+)"',
+                     (ROOT / "crate/src/models/vgg.rs").read_text())
+    assert repo, "Vgg16's hub repository not found in crate/src/models/vgg.rs"
+    weights = f'get("{repo.group(1)}", "model.safetensors")'
+    assert weights in post, f"postBuild does not download {weights}"
+    assert post.index(weights) < post.index("notebook_runner.py")
+    pins = (ROOT / "binder/requirements.txt").read_text()
+    assert re.search(r"^huggingface_hub==", pins, re.M), "postBuild needs huggingface_hub"
     assert not (ROOT / "binder/Dockerfile").exists(), "a Dockerfile would disable the other files"
 
 

@@ -12,13 +12,18 @@
 //!
 //! A cached file is returned without any request. A download streams into
 //! `blobs/{etag}.incomplete`, is checked (length, and sha256 for LFS files), and only then renamed
-//! into place, so a dropped connection or a bad hash never leaves a cache entry.
+//! into place, so a dropped connection or a bad hash never leaves a cache entry. After a dropped
+//! connection the bytes so far are kept and the next call asks only for the rest (an HTTP range;
+//! the sha256 of the whole file still decides); a bad hash removes them. While a blob downloads,
+//! `.locks/models--{org}--{name}/{etag}.lock` is held (an OS file lock, the one Python takes
+//! too), so two kernels fetching the same weights download them once.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::download_progress::Progress;
 use crate::{Error, ErrorKind, Result};
 
 /// The revision files are taken from.
@@ -122,11 +127,7 @@ impl Hub {
     /// when the bytes do not match the server's sha256; [`ErrorKind::Io`] if the cache cannot
     /// be written.
     pub fn file(&self, repo_id: &str, filename: &str) -> Result<PathBuf> {
-        check_name("repo_id", repo_id, 2)?;
-        check_name("filename", filename, usize::MAX)?;
-        let repo = self
-            .cache
-            .join(format!("models--{}", repo_id.replace('/', "--")));
+        let repo = self.repo_folder(repo_id, filename)?;
         if let Some(path) = cached(&repo, filename) {
             return Ok(path);
         }
@@ -145,6 +146,28 @@ impl Hub {
         }
         let url = format!("{}/{repo_id}/resolve/{REVISION}/{filename}", self.endpoint);
         download(&url, &what, &repo, filename)
+    }
+}
+
+impl Hub {
+    /// The cached copy of `filename` in `repo_id`, if there is one; never makes a request
+    /// (what a notebook uses to take real weights when present and a labelled fallback
+    /// otherwise, without waiting on a network that may be closed).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] for a repo id or file name that is not a plain relative
+    /// name.
+    pub fn cached(&self, repo_id: &str, filename: &str) -> Result<Option<PathBuf>> {
+        Ok(cached(&self.repo_folder(repo_id, filename)?, filename))
+    }
+
+    /// `{cache}/models--{org}--{name}`, after checking both names stay inside it.
+    fn repo_folder(&self, repo_id: &str, filename: &str) -> Result<PathBuf> {
+        check_name("repo_id", repo_id, 2)?;
+        check_name("filename", filename, usize::MAX)?;
+        Ok(self
+            .cache
+            .join(format!("models--{}", repo_id.replace('/', "--"))))
     }
 }
 
@@ -217,27 +240,59 @@ fn download(url: &str, what: &str, repo: &Path, filename: &str) -> Result<PathBu
             check_name("etag", &m.etag, 1).is_ok() && check_name("commit", &m.commit, 1).is_ok()
         })
         .ok_or_else(|| failed("the server sent no usable X-Repo-Commit / ETag headers".into()))?;
-    let body = match first.header("location") {
+    // LFS files live behind a redirect (to a CDN); small files come in this first response.
+    let content_url = match first.header("location") {
         Some(location) if (300..400).contains(&first.status()) => {
-            let location = if location.starts_with('/') {
+            Some(if location.starts_with('/') {
                 let origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
                 format!("{origin}{location}")
             } else {
                 location.to_string()
-            };
-            request(&location)?
+            })
         }
-        _ => first,
+        _ => None,
     };
     let blobs = repo.join("blobs");
     std::fs::create_dir_all(&blobs).map_err(|e| Error::io(&blobs, e))?;
     let blob = blobs.join(&meta.etag);
+    // One download of a blob at a time, across processes (two kernels, or Python's
+    // huggingface_hub, which locks the same file): a second caller waits, then finds the blob.
+    let _lock = lock(repo, &meta.etag, what)?;
     if !blob.is_file() {
         let partial = blobs.join(format!("{}.incomplete", meta.etag));
-        let result = fetch_into(body.into_reader(), &partial, &meta, what);
-        if let Err(e) = result {
-            std::fs::remove_file(&partial).ok();
-            return Err(e);
+        // Only a prefix the final sha256 will vouch for is resumed.
+        let resumable = is_sha256(&meta.etag);
+        let kept = match std::fs::metadata(&partial) {
+            Ok(m) if resumable && meta.size.is_none_or(|s| m.len() < s) => m.len(),
+            _ => 0,
+        };
+        let (body, offset) = if kept > 0 {
+            // Ask for the rest; the first response (if it was the body) is dropped unread.
+            let from = content_url.as_deref().unwrap_or(url);
+            let response = agent
+                .get(from)
+                .set("Range", &format!("bytes={kept}-"))
+                .call()
+                .map_err(|e| failed(e.to_string()))?;
+            // A server that ignores the range sends the whole file: start again.
+            let offset = if response.status() == 206 && range_start(&response) == Some(kept) {
+                kept
+            } else {
+                0
+            };
+            (response, offset)
+        } else if let Some(location) = &content_url {
+            (request(location)?, 0)
+        } else {
+            (first, 0)
+        };
+        if let Err(Failure { error, keep }) =
+            fetch_into(body.into_reader(), &partial, offset, &meta, what)
+        {
+            if !(resumable && keep) {
+                std::fs::remove_file(&partial).ok();
+            }
+            return Err(error);
         }
         std::fs::rename(&partial, &blob).map_err(|e| Error::io(&blob, e))?;
     }
@@ -249,64 +304,169 @@ fn download(url: &str, what: &str, repo: &Path, filename: &str) -> Result<PathBu
     Ok(snapshot)
 }
 
-/// Streams `body` into `partial`, checking its length and (for LFS etags) its sha256.
-fn fetch_into(mut body: impl Read, partial: &Path, meta: &Meta, what: &str) -> Result<()> {
-    let mut file = std::fs::File::create(partial).map_err(|e| Error::io(partial, e))?;
+/// Why a transfer stopped, and whether what arrived may be resumed from.
+struct Failure {
+    error: Error,
+    /// The bytes so far are good as far as anyone can tell (the connection dropped).
+    keep: bool,
+}
+
+/// Streams `body` into `partial` from byte `offset` (the bytes before it are already there),
+/// checking the total length and (for LFS etags) the sha256 of the whole file.
+fn fetch_into(
+    mut body: impl Read,
+    partial: &Path,
+    offset: u64,
+    meta: &Meta,
+    what: &str,
+) -> std::result::Result<(), Failure> {
+    let io = |e| Failure {
+        error: Error::io(partial, e),
+        keep: false,
+    };
     let mut hasher = Sha256::new();
+    let mut file = if offset > 0 {
+        // The kept prefix is hashed again rather than trusted.
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(partial)
+            .map_err(io)?;
+        let copied = std::io::copy(&mut (&mut file).take(offset), &mut HashWriter(&mut hasher))
+            .map_err(io)?;
+        if copied != offset {
+            return Err(Failure {
+                error: download_error(
+                    what,
+                    "the partial download changed while resuming; run again",
+                ),
+                keep: false,
+            });
+        }
+        file
+    } else {
+        std::fs::File::create(partial).map_err(io)?
+    };
+    let progress = Progress::new(what, meta.size, offset);
     let mut buffer = vec![0u8; 1 << 16];
-    let (mut done, mut shown) = (0u64, 0u64);
+    let mut done = offset;
     loop {
         let n = match body.read(&mut buffer) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) => {
-                return Err(download_error(
-                    what,
-                    format!("the connection dropped after {done} bytes ({e}); nothing was cached, run again"),
-                ))
+                return Err(dropped(what, partial, done, meta.size, &e.to_string()));
             }
         };
         hasher.update(&buffer[..n]);
-        file.write_all(&buffer[..n])
-            .map_err(|e| Error::io(partial, e))?;
+        file.write_all(&buffer[..n]).map_err(io)?;
         done += n as u64;
-        if let Some(size) = meta.size.filter(|&s| s >= 1 << 24) {
-            // A progress line on stderr for large files, every 5%.
-            if done * 20 / size > shown {
-                shown = done * 20 / size;
-                eprint!("\rdownloading {what}: {}%", shown * 5);
+        progress.show(done);
+    }
+    progress.finish();
+    if let Some(size) = meta.size.filter(|&s| s != done) {
+        return Err(if done < size {
+            dropped(what, partial, done, Some(size), "the server closed early")
+        } else {
+            Failure {
+                error: download_error(
+                    what,
+                    format!("the server sent {done} bytes, {size} were announced; nothing was cached, run again"),
+                ),
+                keep: false,
             }
-        }
+        });
     }
-    if shown > 0 {
-        eprintln!();
-    }
-    if meta.size.is_some_and(|s| s != done) {
-        return Err(download_error(
-            what,
-            format!(
-                "the connection dropped after {done} of {} bytes; nothing was cached, run again",
-                meta.size.unwrap_or(0)
-            ),
-        ));
-    }
-    let is_sha256 = meta.etag.len() == 64 && meta.etag.bytes().all(|b| b.is_ascii_hexdigit());
     let digest: String = hasher
         .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    if is_sha256 && !digest.eq_ignore_ascii_case(&meta.etag) {
-        return Err(download_error(
+    if is_sha256(&meta.etag) && !digest.eq_ignore_ascii_case(&meta.etag) {
+        return Err(Failure {
+            error: download_error(
+                what,
+                format!(
+                    "the download's sha256 is {digest} but the Hub says {}; nothing was cached, \
+                     run again",
+                    meta.etag
+                ),
+            ),
+            keep: false,
+        });
+    }
+    file.sync_all().map_err(io)
+}
+
+/// A connection that ended before the last byte: the bytes so far stay in `partial` (for a file
+/// whose sha256 is known) and the next call asks only for the rest.
+fn dropped(what: &str, partial: &Path, done: u64, size: Option<u64>, why: &str) -> Failure {
+    let of = size.map(|s| format!(" of {s}")).unwrap_or_default();
+    Failure {
+        error: download_error(
             what,
             format!(
-                "the download's sha256 is {digest} but the Hub says {}; nothing was cached, \
-                 run again",
-                meta.etag
+                "the connection dropped after {done}{of} bytes ({why}); nothing was cached — run \
+                 again to resume from `{}`",
+                partial.display()
             ),
-        ));
+        ),
+        keep: true,
     }
-    file.sync_all().map_err(|e| Error::io(partial, e))
+}
+
+/// Feeds bytes copied from the kept prefix into the hash.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The first byte of a 206 response (`Content-Range: bytes {start}-{end}/{total}`).
+fn range_start(response: &ureq::Response) -> Option<u64> {
+    let range = response.header("content-range")?;
+    range
+        .trim()
+        .strip_prefix("bytes ")?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn is_sha256(etag: &str) -> bool {
+    etag.len() == 64 && etag.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Holds `{cache}/.locks/models--{org}--{name}/{etag}.lock` (an OS file lock, released when
+/// dropped or when the process dies), the lock file Python's `huggingface_hub` takes too.
+fn lock(repo: &Path, etag: &str, what: &str) -> Result<std::fs::File> {
+    let (Some(cache), Some(name)) = (repo.parent(), repo.file_name()) else {
+        return Err(download_error(what, "the cache folder has no parent"));
+    };
+    let folder = cache.join(".locks").join(name);
+    std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+    let path = folder.join(format!("{etag}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    if file.try_lock().is_err() {
+        eprintln!(
+            "waiting for another download of {what} (lock `{}`)",
+            path.display()
+        );
+        file.lock().map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(file)
 }
 
 /// Points `snapshot` at `blob` (a relative symlink, as Python's cache does; a copy where

@@ -67,6 +67,8 @@
 
 mod checkpoint;
 pub(crate) mod divergence;
+#[cfg(feature = "download")]
+mod download_progress;
 mod explain;
 #[cfg(feature = "download")]
 mod hub;

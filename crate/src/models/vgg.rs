@@ -111,6 +111,20 @@ macro_rules! vgg {
                 Self::load(hub.file($repo, "model.safetensors")?)
             }
 
+            /// The ImageNet weights of [`Self::pretrained`] if the Hub cache already has them,
+            /// else `None`; never makes a request, so it is safe where the network is closed
+            /// (CI) and instant where it is not.
+            ///
+            /// # Errors
+            /// As [`Self::load`] for a cached file that does not load.
+            #[cfg(feature = "download")]
+            pub fn cached_pretrained() -> Result<Option<Self>> {
+                crate::Hub::from_env()
+                    .cached($repo, "model.safetensors")?
+                    .map(Self::load)
+                    .transpose()
+            }
+
             /// Overwrites the weights from `checkpoint`; returns what was loaded and left over.
             ///
             /// # Errors
