@@ -113,8 +113,8 @@ pub use nn::{
     Conv2dParams, Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
 };
 pub use project::{
-    Affinities, AsMatrix, DecisionBoundary, Matrix, Pca, PcaModel, PcaSolver, Projection, Tsne,
-    TsneMethod, Umap,
+    Affinities, AsMatrix, DecisionBoundary, Embed, Matrix, Pca, PcaModel, PcaSolver, Projection,
+    Tsne, TsneMethod, Umap,
 };
 pub use render::{
     cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
@@ -134,7 +134,7 @@ pub use track::{
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        gallery, Attribution, Colormap, Error, Explain, Figure, Gallery, GradCam, Inspect, Plot,
-        Result, Run, Saliency, Target,
+        gallery, Attribution, Colormap, Embed, Error, Explain, Figure, Gallery, GradCam, Inspect,
+        Plot, Result, Run, Saliency, Target,
     };
 }

@@ -164,6 +164,33 @@ impl MnistSplit {
         Ok(self.batch(&indices))
     }
 
+    /// Every digit of the split as one `[len, 1, 28, 28]` batch (the test split: 1,996 digits,
+    /// 6 MB).
+    ///
+    /// # Errors
+    /// None for the shipped splits (an empty split would be [`crate::ErrorKind::InvalidArgument`]).
+    pub fn all(&self) -> Result<Activation> {
+        self.images(0..self.len())
+    }
+
+    /// The split in consecutive `[size, 1, 28, 28]` batches, in order (the last may be smaller):
+    /// for work whose memory should not grow with the split, e.g.
+    /// [`crate::Embed::embed_batches`].
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] for `size == 0`.
+    pub fn batches(&self, size: usize) -> Result<impl Iterator<Item = Activation> + '_> {
+        if size == 0 {
+            return Err(Error::invalid("size", "a batch holds at least one digit"));
+        }
+        let starts = (0..self.len()).step_by(size);
+        Ok(starts.map(move |s| {
+            let _ids = crate::nn::id_guard();
+            let indices: Vec<usize> = (s..(s + size).min(self.len())).collect();
+            self.batch(&indices)
+        }))
+    }
+
     /// The digits `range` as a flat row-major `[B, 784]` matrix in [0, 1] (for projections).
     ///
     /// # Errors

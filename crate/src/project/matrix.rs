@@ -167,6 +167,14 @@ impl<const D: usize> AsMatrix for [[f32; D]] {
     }
 }
 
+/// One row per image of a `[B, C, H, W]` batch (`C·H·W` values in `[C, H, W]` order).
+impl<T> AsMatrix for crate::Activation<T> {
+    fn as_matrix(&self) -> Result<Cow<'_, Matrix>> {
+        let (b, c, h, w) = *dfdx::prelude::HasShape::shape(self);
+        Matrix::new(b, c * h * w, self.as_vec()).map(Cow::Owned)
+    }
+}
+
 impl<const D: usize> AsMatrix for Vec<[f32; D]> {
     fn as_matrix(&self) -> Result<Cow<'_, Matrix>> {
         self.as_slice().as_matrix()

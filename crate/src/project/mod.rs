@@ -1,16 +1,20 @@
 //! Projections of high-dimensional points to a few dimensions: [`Pca`], [`Tsne`], [`Umap`].
 //!
 //! Every method takes its data through [`AsMatrix`] (one row per point) and returns a
-//! [`Projection`]: the low-dimensional coordinates plus what produced them.
+//! [`Projection`]: the low-dimensional coordinates plus what produced them. A model's hidden
+//! layer becomes such rows through [`Embed`]: `net.embed(&images, "gap")?`.
 
+mod embed;
 mod knn;
 mod matrix;
 mod pca;
 mod plots;
 mod projection;
+mod thumbnails;
 mod tsne;
 mod umap;
 
+pub use embed::Embed;
 pub(crate) use knn::{exact_knn, squared_distance, Knn};
 pub use matrix::{AsMatrix, Matrix};
 pub use pca::{Pca, PcaModel, PcaSolver};

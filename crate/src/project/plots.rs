@@ -62,7 +62,7 @@ impl Projection {
         plot
     }
 
-    fn xy(&self) -> Result<Vec<[f32; 2]>> {
+    pub(super) fn xy(&self) -> Result<Vec<[f32; 2]>> {
         if self.dims() < 2 {
             return Err(Error::invalid(
                 "projection",
