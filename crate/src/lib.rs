@@ -35,7 +35,8 @@
 //!
 //! - **Models** implement [`Explain`]: named layers and a forward pass split at any of them
 //!   (`forward_to` / `forward_from`), which is how activations and gradients are read without
-//!   hooks. [`MnistNet`] and the typed VGG family ([`Vgg16`] …) implement it; so can your model.
+//!   hooks. [`MnistNet`] and the typed VGG family ([`Vgg16`] …) implement it; so does your
+//!   model, with `#[derive(Explain)]` when its fields are layers in order (see [`models`]).
 //! - **Targets** ([`Target`]) say which score is explained: the predicted class, a class index,
 //!   the top k; logits by default, softmax on request.
 //! - **Attribution maps** ([`Attribution`]) keep the raw, signed numbers; `relu`, `abs`,
@@ -71,6 +72,12 @@
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
 
+// The derive's generated code names `::glassbox::…`, which must resolve inside the crate too.
+extern crate self as glassbox;
+
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __derive;
 pub mod attribution;
 pub mod data;
 #[cfg(test)]
@@ -99,13 +106,15 @@ pub use evaluate::{
     ClassSensitivityReport, DeletionInsertion, FaithfulnessCurves, ParameterRandomization,
     RandomizationReport,
 };
+/// `#[derive(Explain)]`: see [`Explain`](trait@Explain).
+pub use glassbox_derive::Explain;
 pub use inspect::{summary, FeatureMaps, Filters, Inspect, NetworkDiagram, Summary, SummaryRow};
 #[cfg(feature = "download")]
 pub use models::{hub_file, Hub};
 pub use models::{
-    load_safetensors, save_safetensors, top_k, Activation, Checkpoint, EpochSummary, Explain, Fit,
-    GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK, TrainHistory,
-    TrainStep, Vgg11, Vgg13, Vgg16, Vgg19, VggKeys,
+    load_safetensors, save_safetensors, top_k, train, Activation, Checkpoint, EpochSummary,
+    Explain, Fit, GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK,
+    TrainHistory, TrainStep, Vgg11, Vgg13, Vgg16, Vgg19, VggKeys,
 };
 pub use nn::{
     adaptive_avg_pool2d, avg_pool2d, conv2d, conv2d_relu, flatten, global_avg_pool, max_pool2d,
@@ -134,7 +143,7 @@ pub use track::{
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        gallery, Attribution, Colormap, Embed, Error, Explain, Figure, Gallery, GradCam, Inspect,
-        Plot, Result, Run, Saliency, Target,
+        gallery, models::Seeded, Attribution, Colormap, Embed, Error, Explain, Figure, Gallery,
+        GradCam, Inspect, Plot, Result, Run, Saliency, Target,
     };
 }

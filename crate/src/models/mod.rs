@@ -10,8 +10,54 @@
 //!
 //! # Your own model
 //!
-//! Any dfdx model gains every glassbox method by implementing [`Explain`]: name its layers and
-//! split its forward pass. A conv → ReLU → global-average-pool → linear network:
+//! ## Derived: a chain of layers
+//!
+//! A model whose fields are layers applied in order gets the whole [`Explain`] trait from
+//! `#[derive(Explain)]` — layer names from field names, `forward_to` / `forward_from` split at
+//! any field, the layer table (output shapes measured by one forward pass at the declared input
+//! shape, parameter counts from dfdx), checkpoint keys, the CAM head when the model ends in
+//! global-average-pool + linear, and `randomize_layer` — plus dfdx's `TensorCollection` (so
+//! `dev.build_module::<Net, f32>()`, dfdx's optimisers and [`crate::load_safetensors`] work):
+//!
+//! ```
+//! use dfdx::prelude::*;
+//! use glassbox::models::{Linear, Relu};
+//! use glassbox::{Conv2d, Explain, GlobalAvgPool, GradCam, MaxPool2d, Target};
+//!
+//! #[derive(Explain, Clone, Debug)]
+//! #[explain(input = [1, 28, 28], classes = 10)]
+//! struct Net {
+//!     #[explain(relu)]                 // the conv and its ReLU as one layer (one fused op)
+//!     conv1: Conv2d<1, 16, 3, 1, 1>,
+//!     pool1: MaxPool2d<2, 2>,
+//!     conv2: Conv2d<16, 32, 3, 1, 1>,
+//!     relu2: Relu,                     // or a ReLU layer of its own, tapped by its name
+//!     gap: GlobalAvgPool,
+//!     fc: Linear<32, 10>,
+//! }
+//!
+//! let net = Cpu::seed_from_u64(0).build_module::<Net, f32>();
+//! let x = glassbox::data::mnist()?.test.image(0)?;
+//! let map = GradCam::new(&net, "relu2").explain(&x, Target::Predicted)?;
+//! assert_eq!(map.values().len(), 14 * 14);
+//! assert_eq!(net.layers()[3].out_shape, [32, 14, 14]);       // measured, not written down
+//! assert_eq!(net.gap_head().unwrap().layer, "relu2");        // so CAM applies too
+//! # Ok::<(), glassbox::Error>(())
+//! ```
+//!
+//! Attributes: on the struct `input = [C, H, W]` and `classes = N` (required) and
+//! `name = "…"`; on a field `relu` (followed by a ReLU), `name = "…"` (the layer's name for
+//! methods), `key = "…"` (its checkpoint key prefix, e.g. torchvision's `"features.0"`) and
+//! `skip` (not a layer; rebuilt with `Default`). Fields may be glassbox's [`crate::Conv2d`],
+//! pools, [`crate::Flatten`] and [`Relu`], dfdx's `Linear` ([`Linear`]), and any type of yours
+//! implementing [`Layer`] and dfdx's `TensorCollection`. Bad input is a compile error saying
+//! what to write instead. A derived model is f32 on the CPU.
+//!
+//! ## By hand: anything else
+//!
+//! Models that are not a chain (skip connections, branches) implement [`Explain`] themselves:
+//! name the layers and split the forward pass. A conv → ReLU → global-average-pool → linear
+//! network:
 //!
 //! ```
 //! use dfdx::prelude::*;
@@ -72,10 +118,12 @@ mod download_progress;
 mod explain;
 #[cfg(feature = "download")]
 mod hub;
+mod layer;
 mod mnist_net;
 mod param;
 mod pickle;
 mod pth;
+mod seeded;
 mod stored_tensor;
 mod top_k;
 mod train;
@@ -88,10 +136,13 @@ pub use checkpoint::{write_safetensors, Checkpoint};
 pub use explain::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad, INPUT};
 #[cfg(feature = "download")]
 pub use hub::{hub_file, Hub};
+pub use layer::{Layer, Linear, Relu};
 pub use mnist_net::MnistNet;
 pub use param::Param;
+pub use seeded::Seeded;
 pub use top_k::{top_k, Prediction, TopK};
-pub use train::{EpochSummary, Fit, TrainHistory, TrainStep};
+pub use train::{accuracy, train, EpochSummary, Fit, TrainHistory, TrainStep};
+pub(crate) use util::{check_input, to_logits};
 pub use vgg::{Vgg11, Vgg13, Vgg16, Vgg19, VggKeys};
 pub use weights::{
     load_safetensors, load_weights, named_tensors, save_safetensors, KeyAliases, LoadReport,
