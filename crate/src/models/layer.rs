@@ -8,9 +8,8 @@
 use dfdx::nn::{NonMutableModule, ZeroSizedModule};
 use dfdx::prelude::{Cpu, HasShape, Tape};
 use dfdx::tensor_ops::ReshapeTo;
-use rand::{rngs::StdRng, Rng, SeedableRng};
 
-use super::util::{device, linear};
+use super::util::{device, linear, reinit, rng};
 use crate::nn::{
     avg_pool2d, flatten, global_avg_pool, max_pool2d, relu, AvgPool2d, Conv2d, Flatten,
     GlobalAvgPool, MaxPool2d,
@@ -144,8 +143,9 @@ impl<
     }
     fn randomize(&mut self, seed: u64) -> bool {
         let fan_in = I / G * K * K;
-        uniform(&mut self.weight, fan_in, seed);
-        uniform(&mut self.bias, fan_in, seed ^ 0x9e37_79b9);
+        let mut r = rng(seed);
+        reinit(&mut self.weight, fan_in, &mut r);
+        reinit(&mut self.bias, fan_in, &mut r);
         true
     }
 }
@@ -158,8 +158,9 @@ impl<const I: usize, const O: usize> Layer for Linear<I, O> {
         linear(self, x, "Linear input")
     }
     fn randomize(&mut self, seed: u64) -> bool {
-        uniform(&mut self.weight, I, seed);
-        uniform(&mut self.bias, I, seed ^ 0x9e37_79b9);
+        let mut r = rng(seed);
+        reinit(&mut self.weight, I, &mut r);
+        reinit(&mut self.bias, I, &mut r);
         true
     }
     fn linear_weights(&self) -> Option<(Vec<f32>, Vec<f32>)> {
@@ -222,18 +223,4 @@ fn pool_kind(name: &str, k: usize, s: usize, p: usize) -> String {
         kind.push_str(&format!(", pad {p}"));
     }
     kind
-}
-
-/// Refills `t` uniformly in `±1/√fan_in` from `seed`.
-fn uniform<S: dfdx::prelude::Shape>(
-    t: &mut dfdx::prelude::Tensor<S, f32, Cpu>,
-    fan_in: usize,
-    seed: u64,
-) {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let bound = 1.0 / (fan_in.max(1) as f32).sqrt();
-    let values: Vec<f32> = (0..t.shape().num_elements())
-        .map(|_| rng.gen_range(-bound..bound))
-        .collect();
-    t.copy_from(&values);
 }

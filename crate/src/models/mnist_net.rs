@@ -7,10 +7,11 @@ use dfdx::nn::{ModuleVisitor, TensorCollection};
 use dfdx::prelude::*;
 
 use super::explain::{GapHead, LayerInfo, ReluGrad, INPUT};
-use super::util::{check_input, device, he_normal, layer_table, linear, reinit, rng, to_logits};
+use super::layer::Layer;
+use super::util::{check_input, he_normal, layer_table, linear, reinit, rng, to_logits};
 use super::weights::{load_weights, save_safetensors, LoadReport};
 use super::Checkpoint;
-use crate::nn::{global_avg_pool, max_pool2d, Conv2d};
+use crate::nn::{max_pool2d, Conv2d, GlobalAvgPool};
 use crate::{Activation, Error, Explain, Logits, Result};
 
 const WEIGHTS: &[u8] = include_bytes!("../../assets/mnist_net.safetensors");
@@ -158,12 +159,7 @@ impl MnistNet<f32, Cpu> {
             2 => self.conv2.apply_relu(x, mode),
             3 => max_pool2d(x, 2, 2, 0),
             4 => self.conv3.apply_relu(x, mode),
-            5 => {
-                let (b, c, _, _) = *x.shape();
-                global_avg_pool(x)?
-                    .try_reshape_like(&(b, c, 1, 1))
-                    .map_err(device)
-            }
+            5 => GlobalAvgPool.apply(x, mode),
             _ => linear(&self.fc, x, "fc input"),
         }
     }
