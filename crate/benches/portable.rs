@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion};
 use dfdx::prelude::*;
 use glassbox::nn::{portable, Dyn4};
-use glassbox::Conv2dParams;
+use glassbox::nn::Conv2dParams;
 
 type T4<T = NoneTape> = Tensor<Dyn4, f32, Cpu, T>;
 
@@ -32,8 +32,8 @@ impl Layer {
         let p = Conv2dParams::default().padding(1);
         match engine {
             Engine::Native => {
-                let h = glassbox::conv2d(x, &self.w, Some(&self.b), p).unwrap();
-                glassbox::max_pool2d(h.relu(), 2, 2, 0).unwrap()
+                let h = glassbox::nn::conv2d(x, &self.w, Some(&self.b), p).unwrap();
+                glassbox::nn::max_pool2d(h.relu(), 2, 2, 0).unwrap()
             }
             Engine::Portable => {
                 let h = portable::conv2d(x, &self.w, Some(&self.b), p).unwrap();

@@ -3,7 +3,7 @@
 //! is `benches/peers/compare_projections.py`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use glassbox::{trustworthiness, Matrix, Pca, Tsne, TsneMethod, Umap};
+use glassbox::{trustworthiness, Matrix, Pca, Tsne, project::TsneMethod, Umap};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 
@@ -36,7 +36,7 @@ fn bench(c: &mut Criterion) {
             .iterations(100)
             .exaggeration(12.0, 50)
             .method(method)
-            .quiet();
+            .quiet(true);
         g.bench_function(name, |b| b.iter(|| tsne.fit(&data).unwrap()));
     }
     let umap = Umap::default().epochs(100);

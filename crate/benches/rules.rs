@@ -6,7 +6,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use glassbox::data::tabular::{breast_cancer, credit_risk};
-use glassbox::{integrated_gradients, Cart, MlpFit, TabularMlp};
+use glassbox::attribution::Quadrature;
+use glassbox::{Cart, Fit, IntegratedGradients, TabularMlp, Target};
 
 fn benches(c: &mut Criterion) {
     let cancer = breast_cancer().unwrap();
@@ -29,10 +30,10 @@ fn benches(c: &mut Criterion) {
     let data = credit_risk(2000, 7).unwrap();
     let net = TabularMlp::<6>::train(
         &data,
-        &MlpFit {
+        Fit {
             epochs: 5,
             verbose: false,
-            ..MlpFit::default()
+            ..Fit::tabular()
         },
     )
     .unwrap();
@@ -42,7 +43,13 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("tabular_attribution");
     g.sample_size(10);
     g.bench_function("integrated_gradients_500x50", |b| {
-        b.iter(|| integrated_gradients(&net, &x, data.feature_names(), 1, 50).unwrap())
+        b.iter(|| {
+            IntegratedGradients::new(&net)
+                .quadrature(Quadrature::Trapezoid)
+                .explain(&x, Target::Class(1))
+                .and_then(|a| a.per_feature(data.feature_names()))
+                .unwrap()
+        })
     });
     g.finish();
 }

@@ -15,7 +15,7 @@
 
 use std::time::Instant;
 
-use glassbox::{Matrix, Pca, Tsne, TsneMethod, Umap};
+use glassbox::{Matrix, Pca, Tsne, project::TsneMethod, Umap};
 
 fn main() {
     if let Err(e) = run() {

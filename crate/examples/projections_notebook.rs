@@ -54,8 +54,8 @@ fn main() -> glassbox::Result<()> {
     tsne.scatter(&labels)?
         .figure()?
         .save(out.join("fig3.png"))?;
-    let low = Tsne::default().perplexity(5.0).quiet().fit(&data)?;
-    let high = Tsne::default().perplexity(100.0).quiet().fit(&data)?;
+    let low = Tsne::default().perplexity(5.0).quiet(true).fit(&data)?;
+    let high = Tsne::default().perplexity(100.0).quiet(true).fit(&data)?;
     (gallery![
         "perplexity 5" => low.scatter(&labels)?,
         "perplexity 30" => tsne.scatter(&labels)?,

@@ -4,8 +4,9 @@
 //! `cargo run -p glassbox --release --example rules_finance -- [out_dir]` (default `target/rules_finance`).
 
 use glassbox::data::tabular::credit_risk;
+use glassbox::attribution::Quadrature;
 use glassbox::{
-    gradient_x_input, integrated_gradients, permutation_importance, Cart, MlpFit, TabularMlp,
+    permutation_importance, Cart, Fit, GradientXInput, IntegratedGradients, TabularMlp, Target,
 };
 
 fn main() -> glassbox::Result<()> {
@@ -20,9 +21,9 @@ fn main() -> glassbox::Result<()> {
     println!("{train}\n{test}");
     let net = TabularMlp::<6>::train(
         &train,
-        &MlpFit {
+        Fit {
             epochs: 30,
-            ..MlpFit::default()
+            ..Fit::tabular()
         },
     )?;
     println!("held-out accuracy {:.3}", net.accuracy(&test)?);
@@ -37,9 +38,15 @@ fn main() -> glassbox::Result<()> {
     );
     tree.diagram()?.save(out.join("tree.png"))?;
     let x = net.inputs(&test)?;
-    let gxi = gradient_x_input(&net, &x, test.feature_names(), 1)?;
+    let names = test.feature_names();
+    let gxi = GradientXInput::new(&net)
+        .explain(&x, Target::Class(1))?
+        .per_feature(names)?;
     gxi.bar_chart(0)?.save(out.join("gxi_row0.png"))?;
-    integrated_gradients(&net, &x, test.feature_names(), 1, 50)?
+    IntegratedGradients::new(&net)
+        .quadrature(Quadrature::Trapezoid)
+        .explain(&x, Target::Class(1))?
+        .per_feature(names)?
         .summary_chart()?
         .save(out.join("ig_summary.png"))?;
     permutation_importance(&test, |d| net.predict(d), 5, 0)?

@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use dfdx::prelude::*;
-use glassbox::{data, without_weight_grads, Explain, Vgg16};
+use glassbox::{data, nn::without_weight_grads, Explain, Vgg16};
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

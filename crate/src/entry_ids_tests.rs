@@ -4,7 +4,7 @@
 
 use crate::nn::tensor_ids::tests::{another_cell_used, serial};
 use crate::nn::tensor_ids::{id_of, next_id};
-use crate::{testing, Explain, FeatureMaps, Filters, GradCam, MnistNet, Saliency, Target};
+use crate::{testing, Explain, inspect::FeatureMaps, inspect::Filters, GradCam, MnistNet, Saliency, Target};
 
 /// Runs `entry` after another cell has moved the mark; the counter must have passed the mark.
 fn syncs(name: &str, entry: impl FnOnce()) {
@@ -61,7 +61,7 @@ fn every_entry_syncs() {
     syncs("FeatureMaps::new", || {
         drop(FeatureMaps::new(&net, &x, "relu").unwrap())
     });
-    syncs("summary", || drop(crate::summary(&net)));
+    syncs("summary", || drop(crate::inspect::summary(&net)));
     syncs("Preprocess::apply", || {
         let img = image::RgbImage::new(40, 30);
         drop(crate::data::Preprocess::default().apply(&img).unwrap());

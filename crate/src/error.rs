@@ -117,6 +117,14 @@ impl Error {
         &self.kind
     }
 
+    /// A dfdx device or optimiser error as [`ErrorKind::Device`]: the one conversion every
+    /// module uses.
+    pub(crate) fn device(e: impl std::fmt::Display) -> Self {
+        Self::new(ErrorKind::Device {
+            reason: e.to_string(),
+        })
+    }
+
     /// Shorthand for [`ErrorKind::InvalidArgument`].
     pub fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidArgument {

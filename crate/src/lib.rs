@@ -10,8 +10,9 @@
 //! 1. [Quick start](#quick-start)
 //! 2. [Concepts](#concepts): models and layers → targets → attribution maps → figures
 //! 3. [Methods](#methods)
-//! 4. [Notebooks](#notebooks-evcxr)
-//! 5. [Crate features](#crate-features)
+//! 4. [Where things are](#where-things-are): the root, the modules, the layers
+//! 5. [Notebooks](#notebooks-evcxr)
+//! 6. [Crate features](#crate-features)
 //!
 //! ## Quick start
 //!
@@ -39,9 +40,13 @@
 //!   model, with `#[derive(Explain)]` when its fields are layers in order (see [`models`]).
 //! - **Targets** ([`Target`]) say which score is explained: the predicted class, a class index,
 //!   the top k; logits by default, softmax on request.
+//! - **Methods** implement [`AttributionMethod`]: one verb, `explain(&input, target)`, and a
+//!   name. Every evaluator takes methods — [`explain_with`], [`ClassSensitivity`],
+//!   [`ParameterRandomization`] — so your own method plugs into all of them.
 //! - **Attribution maps** ([`Attribution`]) keep the raw, signed numbers; `relu`, `abs`,
-//!   `normalized`, `upsampled_to` are explicit steps. Faithfulness and sanity checks live in
-//!   [`evaluate`].
+//!   `normalized`, `upsampled_to` are explicit steps ([`AttributionMethod::then`] applies them
+//!   inside an evaluator). On tabular inputs `per_feature` reads a map as one value per column.
+//!   Faithfulness and sanity checks live in [`evaluate`].
 //! - **Figures** ([`Figure`]): every visual result becomes PNG pixels with a one-line summary;
 //!   [`Gallery`] composes several into one output (evcxr keeps one image per cell).
 //!
@@ -52,6 +57,32 @@
 //! (Zeiler 2014), CAM (Zhou 2016), Grad-CAM (Selvaraju 2017), Grad-CAM++ (Chattopadhay 2018),
 //! HiResCAM, XGrad-CAM, LayerCAM, Score-CAM; PCA, t-SNE (exact, Barnes–Hut, FFT), UMAP;
 //! CART surrogate rules; summaries, diagrams, feature maps; training runs with TensorBoard files.
+//!
+//! ## Where things are
+//!
+//! **One path per item.** The crate root holds the names the tutorials use: the models, the
+//! attribution methods and their [`Target`] / [`Attribution`] / [`AttributionMethod`], the
+//! evaluators, the projections, the figures and plots, the trainers ([`Fit`], [`train`]) and
+//! [`Error`] / [`Result`]. Every other public item lives in exactly one module, named for what it
+//! is: the engine ([`nn::conv2d`], the layers) in [`nn`], datasets in [`data`], model plumbing
+//! ([`models::Checkpoint`], [`models::LoadReport`]) in [`models`], the CAM building blocks
+//! ([`attribution::CamFormula`]) in [`attribution`], reports and metrics in [`evaluate`],
+//! feature maps and diagrams in [`inspect`], plot options in [`render`], surrogate trees in
+//! [`rules`], run logs in [`track`]. No name is both at the root and in a module; the
+//! [`prelude`] is the one shortcut (a glob import of the most used root names, plus the
+//! [`inspect::Inspect`] and [`render::Plot`] traits).
+//!
+//! **Builders** read as sentences: setters named for the option (`.steps(50)`, `.patch(8)`),
+//! a boolean option takes its value (`.signed(true)`, `.quiet(true)`,
+//! `.reversed(true)`), and one verb ends the chain: `explain` for attribution, `fit` for
+//! projections and trees, `evaluate` for every evaluator, `figure` for pictures.
+//!
+//! **Layers.** From the bottom up: [`nn`] (tensors, ops, layers; it owns [`Activation`],
+//! [`Logits`], [`ReluGrad`]) → [`data`] → [`models`] (the [`Explain`] trait, shipped models,
+//! weights, training) → [`attribution`], [`inspect`], [`project`] → [`evaluate`], [`rules`],
+//! [`track`]. A module imports only modules below it; [`render`] stands apart, takes plain
+//! numbers and imports none of them. A unit test reads the sources and fails on an import that
+//! goes up or sideways.
 //!
 //! ## Notebooks (evcxr)
 //!
@@ -64,10 +95,10 @@
 //! - `cuda`: builds against dfdx's CUDA device. The conv/pool ops and typed layers run on it,
 //!   composed from dfdx's own CUDA ops ([`nn::portable`]); glassbox's models and attribution
 //!   methods run on the CPU. `ci-check` lets it build without a GPU or nvcc.
-//! - `download` (default): [`hub_file`] / [`Hub`] and `Vgg16::pretrained()` fetch files from the
+//! - `download` (default): [`hub_file`] / [`models::Hub`] and `Vgg16::pretrained()` fetch files from the
 //!   Hugging Face Hub into the cache Python's `huggingface_hub` uses (`HF_HOME`,
 //!   `HF_HUB_OFFLINE`, `HF_ENDPOINT`), checking each file's sha256. Without it glassbox makes no
-//!   network requests; [`Checkpoint`] still reads safetensors and PyTorch `.pth` files.
+//!   network requests; [`models::Checkpoint`] still reads safetensors and PyTorch `.pth` files.
 
 #![warn(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
@@ -83,8 +114,11 @@ pub mod data;
 #[cfg(test)]
 mod entry_ids_tests;
 mod error;
+pub(crate) mod math;
 pub mod evaluate;
 pub mod inspect;
+#[cfg(test)]
+mod layering_tests;
 pub mod models;
 pub mod nn;
 pub mod project;
@@ -94,56 +128,69 @@ mod size_limit;
 pub mod testing;
 pub mod track;
 
-pub use attribution::{
-    explain_all, Attribution, Cam, CamFormula, CamInput, CamMethod, GradCam, GradCamPlusPlus,
-    GradientXInput, GuidedBackprop, GuidedGradCam, HiResCam, IntegratedGradients, LayerCam,
-    NoiseStatistic, Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
-};
-pub use data::{CreditRules, Standardizer, Tabular};
 pub use error::{Error, ErrorKind, Result};
-pub use evaluate::{
-    kl_divergence, knn_accuracy, knn_recall, trustworthiness, ClassSensitivity,
-    ClassSensitivityReport, DeletionInsertion, FaithfulnessCurves, ParameterRandomization,
-    RandomizationReport,
-};
 /// `#[derive(Explain)]`: see [`Explain`](trait@Explain).
 pub use glassbox_derive::Explain;
-pub use inspect::{summary, FeatureMaps, Filters, Inspect, NetworkDiagram, Summary, SummaryRow};
-#[cfg(feature = "download")]
-pub use models::{hub_file, Hub};
-pub use models::{
-    load_safetensors, save_safetensors, top_k, train, Activation, Checkpoint, EpochSummary,
-    Explain, Fit, GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK,
-    TrainHistory, TrainStep, Vgg11, Vgg13, Vgg16, Vgg19, VggKeys,
-};
-pub use nn::{
-    adaptive_avg_pool2d, avg_pool2d, conv2d, conv2d_relu, flatten, global_avg_pool, max_pool2d,
-    relu, upsample_bilinear, without_weight_grads, AdaptiveAvgPool2d, AvgPool2d, Conv2d,
-    Conv2dParams, Flatten, FlattenTo, GlobalAvgPool, MaxPool2d,
-};
-pub use project::{
-    Affinities, AsMatrix, DecisionBoundary, Embed, Matrix, Pca, PcaModel, PcaSolver, Projection,
-    Tsne, TsneMethod, Umap,
-};
-pub use render::{
-    cumulative_sum_threshold, normalize_attribution, BarChart, Canvas, Colorbar, Colormap, Figure,
-    Gallery, HeatMap, HeatMapMode, ImageGrid, Interpolation, IntoFigure, LineChart, Normalized,
-    Picture, Plot, PlotValue, Scaling, Scatter, Sign, Table, TileScaling,
-};
-pub use rules::{
-    gradient_x_input, human_number, integrated_gradients, occlusion, permutation_importance, Cart,
-    Condition, DecisionTree, FeatureAttribution, LeafStats, MlpFit, Node, Rule, Split, TabularMlp,
-};
 pub use size_limit::MAX_ELEMENTS;
-pub use track::{
-    read_event_file, smooth, write_projector, Curves, Hparam, Run, TensorBoardEvent,
-    TensorBoardValue, TensorBoardWriter,
-};
+pub use attribution::explain_all::{explain_all, explain_with};
+pub use attribution::map::Attribution;
+pub use attribution::method::AttributionMethod;
+pub use attribution::class_activation_map::Cam;
+pub use attribution::grad_cam::GradCam;
+pub use attribution::grad_cam_plus_plus::GradCamPlusPlus;
+pub use attribution::gradient_x_input::GradientXInput;
+pub use attribution::guided_backprop::{GuidedBackprop, GuidedGradCam};
+pub use attribution::hires_cam::HiResCam;
+pub use attribution::integrated_gradients::IntegratedGradients;
+pub use attribution::layer_cam::LayerCam;
+pub use attribution::occlusion::Occlusion;
+pub use attribution::saliency::Saliency;
+pub use attribution::score_cam::ScoreCam;
+pub use attribution::smooth_grad::SmoothGrad;
+pub use attribution::target::Target;
+pub use attribution::xgrad_cam::XGradCam;
+pub use evaluate::projection::{knn_accuracy, knn_recall, trustworthiness};
+pub use evaluate::sanity::{ClassSensitivity, ParameterRandomization};
+pub use evaluate::faithfulness::{DeletionInsertion, FaithfulnessCurves};
+pub use models::explain::Explain;
+pub use models::mnist_net::MnistNet;
+pub use models::tabular_mlp::TabularMlp;
+pub use models::top_k::top_k;
+pub use models::train::{train, Fit};
+pub use models::vgg::{Vgg11, Vgg13, Vgg16, Vgg19};
+pub use models::seeded::Seeded;
+#[cfg(feature = "download")]
+pub use models::hub::hub_file;
+pub use nn::tensor::{Activation, Logits, ReluGrad};
+pub use project::embed::Embed;
+pub use project::matrix::Matrix;
+pub use project::pca::Pca;
+pub use project::projection::Projection;
+pub use project::tsne::Tsne;
+pub use project::umap::Umap;
+pub use render::bar_chart::BarChart;
+pub use render::colormap::Colormap;
+pub use render::figure::Figure;
+pub use render::gallery::Gallery;
+pub use render::grid::ImageGrid;
+pub use render::heatmap::HeatMap;
+pub use render::line_chart::LineChart;
+pub use render::picture::{Interpolation, Picture};
+pub use render::scaling::{normalize_attribution, Scaling, Sign};
+pub use render::scatter::Scatter;
+pub use render::table::Table;
+pub use rules::tree::Cart;
+pub use rules::permutation::permutation_importance;
+pub use track::run::Run;
+pub use track::projector::write_projector;
+pub use track::tensorboard_read::read_event_file;
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
+    pub use crate::inspect::Inspect;
+    pub use crate::render::Plot;
     pub use crate::{
-        gallery, models::Seeded, Attribution, Colormap, Embed, Error, Explain, Figure, Gallery,
-        GradCam, Inspect, Plot, Result, Run, Saliency, Target,
+        gallery, Attribution, AttributionMethod, Colormap, Embed, Error, Explain, Figure, Gallery,
+        GradCam, Result, Run, Saliency, Seeded, Target,
     };
 }

@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::attribution::pipeline::{check_layer, tensor};
 use crate::models::INPUT;
-use crate::{Activation, Error, Explain, GapHead, LayerInfo, Logits, ReluGrad, Result};
+use crate::{Activation, Error, Explain, models::GapHead, models::LayerInfo, Logits, ReluGrad, Result};
 
 /// One stage of a [`ToyNet`].
 #[derive(Clone, Debug)]

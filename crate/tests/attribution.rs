@@ -109,7 +109,7 @@ fn fixtures_from_captum_and_pytorch_grad_cam() {
                 "HiResCAM" => HiResCam::new(&net, layer).explain(&x, target),
                 "Score-CAM" => ScoreCam::new(&net, layer).explain(&x, target),
                 "Saliency" => Saliency::new(&net).explain(&x, target),
-                "Saliency signed" => Saliency::new(&net).signed().explain(&x, target),
+                "Saliency signed" => Saliency::new(&net).signed(true).explain(&x, target),
                 "Gradient × Input" => GradientXInput::new(&net).explain(&x, target),
                 "Integrated Gradients" => IntegratedGradients::new(&net).explain(&x, target),
                 "Integrated Gradients trapezoid" => IntegratedGradients::new(&net)
@@ -249,7 +249,7 @@ fn linear_model_closed_forms() {
     );
     assert_eq!(
         Saliency::new(&net)
-            .signed()
+            .signed(true)
             .explain(&x, t())
             .unwrap()
             .values(),
@@ -319,7 +319,7 @@ fn saliency_matches_central_differences() {
     let (net, x) = small_cnn();
     for target in [Target::Class(1), Target::Class(1).softmax()] {
         let sal = Saliency::new(&net)
-            .signed()
+            .signed(true)
             .explain(&x, target.clone())
             .unwrap();
         let xv = testing::values(&x);
@@ -434,7 +434,7 @@ fn maps_depend_on_the_class() {
     };
     let sal = |c| {
         Saliency::new(&net)
-            .signed()
+            .signed(true)
             .explain(&x, Target::Class(c))
             .unwrap()
     };
@@ -647,17 +647,15 @@ fn mnist_randomization_destroys_grad_cam_and_gradients() {
     // Adebayo et al. report; both are printed, not asserted.
     let (net, x, _) = mnist_digits(16);
     let report = ParameterRandomization::new(&net)
-        .method("Gradient", |m, x, t| {
-            Saliency::new(m).signed().explain(x, t)
-        })
-        .method("|Gradient|", |m, x, t| Saliency::new(m).explain(x, t))
-        .method("Grad-CAM", |m, x, t| {
-            Ok(GradCam::new(m, "conv3").explain(x, t)?.relu().upsampled())
-        })
-        .method("Guided Backprop", |m, x, t| {
-            Ok(GuidedBackprop::new(m).explain(x, t)?.abs())
-        })
-        .run(&x)
+        .method(&Saliency::new(&net).signed(true).named("Gradient"))
+        .method(&Saliency::new(&net).named("|Gradient|"))
+        .method(
+            &GradCam::new(&net, "conv3")
+                .then(Attribution::relu)
+                .then(Attribution::upsampled),
+        )
+        .method(&GuidedBackprop::new(&net).then(Attribution::abs))
+        .evaluate(&x)
         .unwrap();
     assert_eq!(
         report.layers(),
@@ -683,11 +681,9 @@ fn mnist_randomization_destroys_grad_cam_and_gradients() {
 fn mnist_class_sensitivity() {
     let (net, x, _) = mnist_digits(16);
     let report = ClassSensitivity::new(&net)
-        .method("Grad-CAM", |m, x, t| GradCam::new(m, "conv3").explain(x, t))
-        .method("Gradient", |m, x, t| {
-            Saliency::new(m).signed().explain(x, t)
-        })
-        .run(&x)
+        .method(&GradCam::new(&net, "conv3"))
+        .method(&Saliency::new(&net).signed(true).named("Gradient"))
+        .evaluate(&x)
         .unwrap();
     for m in ["Grad-CAM", "Gradient"] {
         let rho = report.mean_correlation(m).unwrap();

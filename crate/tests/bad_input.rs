@@ -12,12 +12,13 @@ use glassbox::data::{Mnist, Preprocess};
 use glassbox::evaluate::spearman;
 use glassbox::models::write_safetensors;
 use glassbox::{
-    gradient_x_input, knn_accuracy, knn_recall, permutation_importance, smooth, testing, top_k,
-    trustworthiness, upsample_bilinear, write_projector, Attribution, BarChart, Cart, Checkpoint,
-    DeletionInsertion, ErrorKind, FeatureMaps, Figure, Fit, GradCam, GuidedGradCam, HeatMap,
-    ImageGrid, IntegratedGradients, Interpolation, LineChart, Matrix, MlpFit, MnistNet, Occlusion,
-    Pca, Picture, Result, Run, Saliency, Scatter, ScoreCam, SmoothGrad, Standardizer, Tabular,
-    TabularMlp, Target, TensorBoardWriter, Tsne, Umap,
+    knn_accuracy, knn_recall, permutation_importance, track::smooth, testing,
+    top_k, trustworthiness, nn::upsample_bilinear, write_projector, Attribution, BarChart, Cart,
+    models::Checkpoint, DeletionInsertion, ErrorKind, inspect::FeatureMaps, Figure, Fit,
+    GradCam, GuidedGradCam, HeatMap, ImageGrid, IntegratedGradients, Interpolation, LineChart,
+    GradientXInput, Matrix, MnistNet, Occlusion, Pca, Picture, Result, Run, Saliency, Scatter, ScoreCam,
+    SmoothGrad, data::tabular::Standardizer, data::tabular::Tabular, TabularMlp, Target,
+    track::TensorBoardWriter, Tsne, Umap,
 };
 
 /// One bad input: what to run, the kind of error it must give, and words its message must hold
@@ -704,7 +705,7 @@ fn inspect_cases() -> Vec<Case> {
             "Filters unknown layer",
             ErrorKind::UnknownLayer { .. },
             ["nope", "choose one of"],
-            glassbox::Filters::new(&testing::gap_net(), "nope")
+            glassbox::inspect::Filters::new(&testing::gap_net(), "nope")
         ),
     ]
 }
@@ -727,7 +728,7 @@ fn project_cases() -> Vec<Case> {
                 ..
             },
             ["`perplexity`", "pass a perplexity in"],
-            Tsne::default().quiet().perplexity(50.0).fit(&points())
+            Tsne::default().quiet(true).perplexity(50.0).fit(&points())
         ),
         case!(
             "Tsne negative exaggeration",
@@ -737,7 +738,7 @@ fn project_cases() -> Vec<Case> {
             },
             ["`exaggeration`", "positive"],
             Tsne::default()
-                .quiet()
+                .quiet(true)
                 .perplexity(3.0)
                 .exaggeration(-1.0, 10)
                 .fit(&points())
@@ -753,7 +754,7 @@ fn project_cases() -> Vec<Case> {
                 "lower the learning rate or the exaggeration"
             ],
             Tsne::default()
-                .quiet()
+                .quiet(true)
                 .perplexity(3.0)
                 .iterations(50)
                 .exaggeration(1e300, 50)
@@ -764,7 +765,7 @@ fn project_cases() -> Vec<Case> {
             ErrorKind::InvalidArgument { name: "theta", .. },
             ["`theta`", "≥ 0"],
             Tsne::default()
-                .quiet()
+                .quiet(true)
                 .perplexity(3.0)
                 .theta(-1.0)
                 .fit(&points())
@@ -777,7 +778,7 @@ fn project_cases() -> Vec<Case> {
             },
             ["`learning_rate`", "positive, finite"],
             Tsne::default()
-                .quiet()
+                .quiet(true)
                 .perplexity(3.0)
                 .learning_rate(f64::NAN)
                 .fit(&points())
@@ -890,34 +891,34 @@ fn rules_cases() -> Vec<Case> {
         case!(
             "TabularMlp absurd learning rate diverges",
             ErrorKind::InvalidArgument {
-                name: "learning_rate",
+                name: "lr",
                 ..
             },
-            ["`learning_rate`", "lower the learning rate"],
+            ["`lr`", "lower the learning rate"],
             TabularMlp::<2, 4>::train(
                 &table(),
-                &MlpFit {
-                    learning_rate: 1e30,
+                Fit {
+                    lr: 1e30,
                     epochs: 20,
-                    batch_size: 2,
+                    batch: 2,
                     verbose: false,
-                    ..MlpFit::default()
+                    ..Fit::tabular()
                 }
             )
         ),
         case!(
             "TabularMlp zero learning rate",
             ErrorKind::InvalidArgument {
-                name: "learning_rate",
+                name: "lr",
                 ..
             },
-            ["`learning_rate`", "try 1e-3"],
+            ["`lr`", "try 1e-3"],
             TabularMlp::<2, 4>::train(
                 &table(),
-                &MlpFit {
-                    learning_rate: 0.0,
+                Fit {
+                    lr: 0.0,
                     verbose: false,
-                    ..MlpFit::default()
+                    ..Fit::tabular()
                 }
             )
         ),
@@ -927,9 +928,9 @@ fn rules_cases() -> Vec<Case> {
             ["data", "3 features"],
             TabularMlp::<3, 4>::train(
                 &table(),
-                &MlpFit {
+                Fit {
                     verbose: false,
-                    ..MlpFit::default()
+                    ..Fit::tabular()
                 }
             )
         ),
@@ -943,15 +944,11 @@ fn rules_cases() -> Vec<Case> {
             permutation_importance(&table(), |d| Ok(vec![0; d.len()]), 0, 0)
         ),
         case!(
-            "gradient_x_input class out of range",
+            "GradientXInput tabular class out of range",
             ErrorKind::InvalidArgument { .. },
             ["class"],
-            gradient_x_input(
-                &testing::linear_net(&[1.0, 1.0], vec![0.0], [2, 1, 1])?,
-                &testing::random_input([2, 2, 1, 1], 0),
-                &["a".into(), "b".into()],
-                7
-            )
+            GradientXInput::new(&testing::linear_net(&[1.0, 1.0], vec![0.0], [2, 1, 1])?)
+                .explain(&testing::random_input([2, 2, 1, 1], 0), Target::Class(7))
         ),
     ]
 }

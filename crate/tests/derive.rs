@@ -6,8 +6,8 @@ use dfdx::optim::{Adam, AdamConfig};
 use dfdx::prelude::*;
 use glassbox::models::{Layer, Linear, Relu};
 use glassbox::{
-    Activation, Cam, Conv2d, ErrorKind, Explain, GlobalAvgPool, GradCam, GuidedBackprop, MaxPool2d,
-    MnistNet, ReluGrad, Saliency, Target,
+    Activation, Cam, nn::Conv2d, ErrorKind, Explain, nn::GlobalAvgPool, GradCam, GuidedBackprop,
+    nn::MaxPool2d, MnistNet, ReluGrad, Saliency, Target,
 };
 
 /// MnistNet's architecture in eleven lines.
@@ -66,7 +66,7 @@ fn digits() -> Activation {
 fn a_derived_mnist_net_is_bit_identical_to_mnist_net() {
     let net = MnistNet::pretrained().unwrap();
     let mut twin = Cpu::default().build_module::<Twin, f32>();
-    let report = glassbox::load_safetensors(&mut twin, weights_file(), &[]).unwrap();
+    let report = glassbox::models::load_safetensors(&mut twin, weights_file(), &[]).unwrap();
     assert!(
         report.missing.is_empty() && report.unused.is_empty(),
         "{report:?}"
@@ -96,7 +96,7 @@ fn a_derived_mnist_net_is_bit_identical_to_mnist_net() {
         Cam::new(&net).unwrap().explain(&x, t()).unwrap(),
     );
     // The generated layer table is MnistNet's hand-written one (less its display groups).
-    let strip = |mut l: glassbox::LayerInfo| {
+    let strip = |mut l: glassbox::models::LayerInfo| {
         l.group = None;
         l
     };
@@ -115,7 +115,7 @@ fn separate_relu_layers_names_keys_and_skipped_fields() {
     let net = MnistNet::pretrained().unwrap();
     let mut spelled = Cpu::default().build_module::<Spelled, f32>();
     assert_eq!(spelled.note, "");
-    let report = glassbox::load_safetensors(&mut spelled, weights_file(), &[]).unwrap();
+    let report = glassbox::models::load_safetensors(&mut spelled, weights_file(), &[]).unwrap();
     assert!(
         report.missing.is_empty() && report.unused.is_empty(),
         "{report:?}"
@@ -157,7 +157,7 @@ fn separate_relu_layers_names_keys_and_skipped_fields() {
 #[test]
 fn split_forward_randomize_and_errors() {
     let mut twin = Cpu::default().build_module::<Twin, f32>();
-    glassbox::load_safetensors(&mut twin, weights_file(), &[]).unwrap();
+    glassbox::models::load_safetensors(&mut twin, weights_file(), &[]).unwrap();
     let x = digits();
     let whole = twin.forward(x.clone()).unwrap().as_vec();
     for layer in ["input", "conv1", "pool1", "conv3", "gap", "fc"] {
@@ -242,7 +242,7 @@ fn a_derived_model_trains_with_dfdx_optimisers_exactly_as_mnist_net() {
     let mut net = MnistNet::new(3);
     net.save(&path).unwrap();
     let mut twin = Cpu::default().build_module::<Twin, f32>();
-    glassbox::load_safetensors(&mut twin, &path, &[]).unwrap();
+    glassbox::models::load_safetensors(&mut twin, &path, &[]).unwrap();
     let (ours, theirs) = (train(&mut twin, 12), train(&mut net, 12));
     assert_eq!(ours, theirs);
     assert!(ours[11] < 0.9 * ours[0], "{ours:?}");
@@ -270,7 +270,7 @@ impl Layer for Double {
 #[explain(input = [1, 4, 4], classes = 2)]
 struct Tiny {
     double: Double,
-    flat: glassbox::Flatten,
+    flat: glassbox::nn::Flatten,
     fc: Linear<16, 2>,
 }
 

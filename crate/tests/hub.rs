@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use glassbox::models::Hub;
-use glassbox::{Checkpoint, ErrorKind, Vgg11, Vgg16};
+use glassbox::{models::Checkpoint, ErrorKind, Vgg11, Vgg16};
 use sha2::{Digest, Sha256};
 
 const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";

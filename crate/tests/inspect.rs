@@ -2,7 +2,7 @@
 //! (activations `[B, N, 1, 1]`), plus a deliberately mis-declared one.
 
 use dfdx::prelude::*;
-use glassbox::{Activation, Error, Explain, Inspect, LayerInfo, Logits, ReluGrad, Result};
+use glassbox::{Activation, Error, Explain, inspect::Inspect, models::LayerInfo, Logits, ReluGrad, Result};
 
 /// `fc1` Linear 4→8, `relu1`, `fc2` Linear 8→3; input `[4, 1, 1]`.
 struct Toy {
@@ -278,8 +278,8 @@ impl ConvToy {
             bias: dev.sample_normal_like(&(4,)),
         }
     }
-    fn params() -> glassbox::Conv2dParams {
-        glassbox::Conv2dParams::default().stride(2).padding(1)
+    fn params() -> glassbox::nn::Conv2dParams {
+        glassbox::nn::Conv2dParams::default().stride(2).padding(1)
     }
 }
 
@@ -315,9 +315,9 @@ impl Explain for ConvToy {
     ) -> Result<Activation<T>> {
         match layer {
             "input" => Ok(x),
-            "conv1" => glassbox::conv2d(x, &self.weight, Some(&self.bias), Self::params()),
+            "conv1" => glassbox::nn::conv2d(x, &self.weight, Some(&self.bias), Self::params()),
             "relu1" => {
-                Ok(glassbox::conv2d(x, &self.weight, Some(&self.bias), Self::params())?.relu())
+                Ok(glassbox::nn::conv2d(x, &self.weight, Some(&self.bias), Self::params())?.relu())
             }
             other => Err(Error::unknown_layer(
                 other,
@@ -377,7 +377,7 @@ fn conv_feature_maps_and_summary_match_the_forward_pass() {
     let dev = Cpu::default();
     let x: Activation = dev.sample_uniform_like(&(1usize, 3usize, 9usize, 9usize));
     let maps = model.feature_maps(&x, "relu1").unwrap();
-    let direct = glassbox::conv2d(
+    let direct = glassbox::nn::conv2d(
         x.clone(),
         &model.weight,
         Some(&model.bias),
@@ -473,7 +473,7 @@ mod mnist_net {
 /// VGG16 in torchvision's layout (REFERENCE §4), zero weights: enough for shapes and counts.
 mod vgg16 {
     use super::*;
-    use glassbox::Conv2dParams;
+    use glassbox::nn::Conv2dParams;
 
     type W4 = Tensor<(usize, usize, usize, usize), f32, Cpu>;
     type W2 = Tensor<(usize, usize), f32, Cpu>;
@@ -614,11 +614,11 @@ mod vgg16 {
             for (_, op) in &self.layers[from..to] {
                 x = match op {
                     Op::Conv(w, b) => {
-                        glassbox::conv2d(x, w, Some(b), Conv2dParams::default().padding(1))?
+                        glassbox::nn::conv2d(x, w, Some(b), Conv2dParams::default().padding(1))?
                     }
-                    Op::Relu => glassbox::relu(x, ReluGrad::Standard)?,
-                    Op::Pool => glassbox::max_pool2d(x, 2, 2, 0)?,
-                    Op::AvgPool => glassbox::adaptive_avg_pool2d(x, (7, 7))?,
+                    Op::Relu => glassbox::nn::relu(x, ReluGrad::Standard)?,
+                    Op::Pool => glassbox::nn::max_pool2d(x, 2, 2, 0)?,
+                    Op::AvgPool => glassbox::nn::adaptive_avg_pool2d(x, (7, 7))?,
                     Op::Fc(w, b) => {
                         let (n, c, h, wd) = *x.shape();
                         let o = w.shape().0;

@@ -164,7 +164,7 @@ fn brief_training_learns_digits() {
 
 // ---------------------------------------------------------------- VGG
 
-use glassbox::{Checkpoint, Vgg16, VggKeys};
+use glassbox::{models::Checkpoint, Vgg16, models::VggKeys};
 
 /// The formula weights of `fixtures/models/gen_models_fixtures.py` (see its docstring).
 fn formula(t: usize, key: &str, dims: &[usize]) -> Vec<f32> {

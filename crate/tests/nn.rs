@@ -4,8 +4,8 @@
 use dfdx::prelude::*;
 use glassbox::nn::Dyn4;
 use glassbox::{
-    adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
-    without_weight_grads, Conv2dParams, ErrorKind, ReluGrad,
+    nn::adaptive_avg_pool2d, nn::avg_pool2d, nn::conv2d, nn::flatten, nn::global_avg_pool,
+    nn::max_pool2d, nn::relu, nn::without_weight_grads, nn::Conv2dParams, ErrorKind, ReluGrad,
 };
 
 type T64 = Tensor<Dyn4, f64, Cpu>;
@@ -362,13 +362,13 @@ fn bad_input_is_a_clear_error_not_a_panic() {
     assert!(msg.contains("every size ≥ 1"), "{msg}");
     let (_, msg) = kind_of(max_pool2d(empty, 2, 2, 0));
     assert!(msg.contains("every size ≥ 1"), "{msg}");
-    assert!(glassbox::upsample_bilinear(&[1.0; 5], (2, 2), (4, 4)).is_err());
+    assert!(glassbox::nn::upsample_bilinear(&[1.0; 5], (2, 2), (4, 4)).is_err());
 }
 
 #[test]
 fn typed_layers_reject_bad_runtime_input_through_try_forward_and_apply() {
     let dev = Cpu::default();
-    let conv = dev.build_module::<glassbox::Conv2d<3, 4, 3>, f32>();
+    let conv = dev.build_module::<glassbox::nn::Conv2d<3, 4, 3>, f32>();
     let wrong: Tensor<Dyn4, f32, Cpu> = dev.zeros_like(&(1, 5, 8, 8));
     let e = conv.apply(wrong.clone()).unwrap_err();
     assert!(e.to_string().contains("[B, 3, H, W]"), "{e}");
@@ -376,13 +376,13 @@ fn typed_layers_reject_bad_runtime_input_through_try_forward_and_apply() {
     let tiny: Tensor<(usize, Const<3>, usize, usize), f32, Cpu> = dev.zeros_like(&(1, Const, 2, 2));
     assert!(conv.try_forward(tiny).is_err());
     let flat: Tensor<(usize, Const<3>, usize, usize), f32, Cpu> = dev.zeros_like(&(1, Const, 2, 2));
-    assert!(glassbox::FlattenTo::<13>.try_forward(flat).is_err());
+    assert!(glassbox::nn::FlattenTo::<13>.try_forward(flat).is_err());
 }
 
 mod layers {
     use dfdx::optim::{Adam, AdamConfig, Optimizer};
     use dfdx::prelude::*;
-    use glassbox::{Conv2d, GlobalAvgPool, MaxPool2d};
+    use glassbox::{nn::Conv2d, nn::GlobalAvgPool, nn::MaxPool2d};
 
     /// dfdx implements modules for tuples of up to 6, so the net is two tuples.
     pub(crate) type Net = (
@@ -494,22 +494,22 @@ mod layers {
         let x: Tensor<(usize, Const<3>, usize, usize), f32, Cpu> =
             dev.sample_normal_like(&(2, Const, 7, 6));
         let dyn_x = x.clone().reshape_like(&(2, 3, 7, 6));
-        let avg = glassbox::AvgPool2d::<3, 2, 1>.forward(x.clone());
+        let avg = glassbox::nn::AvgPool2d::<3, 2, 1>.forward(x.clone());
         assert_eq!(
             avg.as_vec(),
-            glassbox::avg_pool2d(dyn_x.clone(), 3, 2, 1)
+            glassbox::nn::avg_pool2d(dyn_x.clone(), 3, 2, 1)
                 .unwrap()
                 .as_vec()
         );
-        let ada = glassbox::AdaptiveAvgPool2d::<3, 2>.forward(x.clone());
+        let ada = glassbox::nn::AdaptiveAvgPool2d::<3, 2>.forward(x.clone());
         assert_eq!(*ada.shape(), (2, Const::<3>, 3, 2));
-        let flat = glassbox::Flatten.forward(x.clone());
+        let flat = glassbox::nn::Flatten.forward(x.clone());
         assert_eq!(*flat.shape(), (2, 126));
         assert_eq!(flat.as_vec(), x.as_vec());
         let max = MaxPool2d::<2, 2>.forward(dyn_x.clone());
         assert_eq!(
             max.as_vec(),
-            glassbox::max_pool2d(dyn_x, 2, 2, 0).unwrap().as_vec()
+            glassbox::nn::max_pool2d(dyn_x, 2, 2, 0).unwrap().as_vec()
         );
     }
 
@@ -699,7 +699,7 @@ mod pytorch {
                         (y.as_vec(), loss(y, &c["r"]).backward())
                     }
                     "relu" => {
-                        let y = glassbox::relu(xt, ReluGrad::Standard).unwrap();
+                        let y = glassbox::nn::relu(xt, ReluGrad::Standard).unwrap();
                         (y.as_vec(), loss(y, &c["r"]).backward())
                     }
                     "global_avg_pool" => {
@@ -731,7 +731,7 @@ mod portable {
     use dfdx::optim::{Adam, AdamConfig, Optimizer};
     use dfdx::prelude::*;
     use glassbox::nn::{portable, Dyn4};
-    use glassbox::{Conv2dParams, ErrorKind};
+    use glassbox::{nn::Conv2dParams, ErrorKind};
 
     #[test]
     fn conv2d_matches_the_native_kernels_in_value_and_every_gradient() {
@@ -766,7 +766,7 @@ mod portable {
             let w = t4(&dev, ws, 20 + i as u64);
             let b = t1(&dev, ws[0], 30 + i as u64);
             let bias = with_bias.then_some(&b);
-            let native = glassbox::conv2d(x.leaky_trace(), &w, bias, params).unwrap();
+            let native = glassbox::nn::conv2d(x.leaky_trace(), &w, bias, params).unwrap();
             let ported = portable::conv2d(x.leaky_trace(), &w, bias, params).unwrap();
             assert_eq!(native.shape(), ported.shape(), "case {i}");
             let err_y = rel(&ported.as_vec(), &native.as_vec());
@@ -804,32 +804,32 @@ mod portable {
         let ops: [Pair; 6] = [
             (
                 "max 3/2/1",
-                |x| glassbox::max_pool2d(x, 3, 2, 1),
+                |x| glassbox::nn::max_pool2d(x, 3, 2, 1),
                 |x| portable::max_pool2d(x, 3, 2, 1),
             ),
             (
                 "max 2/2/0",
-                |x| glassbox::max_pool2d(x, 2, 2, 0),
+                |x| glassbox::nn::max_pool2d(x, 2, 2, 0),
                 |x| portable::max_pool2d(x, 2, 2, 0),
             ),
             (
                 "max 3/1/1",
-                |x| glassbox::max_pool2d(x, 3, 1, 1),
+                |x| glassbox::nn::max_pool2d(x, 3, 1, 1),
                 |x| portable::max_pool2d(x, 3, 1, 1),
             ),
             (
                 "avg 3/2/1",
-                |x| glassbox::avg_pool2d(x, 3, 2, 1),
+                |x| glassbox::nn::avg_pool2d(x, 3, 2, 1),
                 |x| portable::avg_pool2d(x, 3, 2, 1),
             ),
             (
                 "adaptive 4x3",
-                |x| glassbox::adaptive_avg_pool2d(x, (4, 3)),
+                |x| glassbox::nn::adaptive_avg_pool2d(x, (4, 3)),
                 |x| portable::adaptive_avg_pool2d(x, (4, 3)),
             ),
             (
                 "adaptive 9x8 (up)",
-                |x| glassbox::adaptive_avg_pool2d(x, (9, 8)),
+                |x| glassbox::nn::adaptive_avg_pool2d(x, (9, 8)),
                 |x| portable::adaptive_avg_pool2d(x, (9, 8)),
             ),
         ];
@@ -865,7 +865,7 @@ mod portable {
         let x: T64 = dev.tensor_from_vec(v, (2, 3, 7, 6));
         let bits = |v: Vec<f64>| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         for (k, s, p) in [(3, 2, 1), (2, 2, 0), (3, 1, 1)] {
-            let yn = glassbox::max_pool2d(x.leaky_trace(), k, s, p).unwrap();
+            let yn = glassbox::nn::max_pool2d(x.leaky_trace(), k, s, p).unwrap();
             let yp = portable::max_pool2d(x.leaky_trace(), k, s, p).unwrap();
             assert_eq!(
                 bits(yp.as_vec()),
@@ -900,35 +900,35 @@ mod portable {
         let w = t4(&dev, [2, 3, 3, 3], 2);
         let pairs = [
             (
-                glassbox::conv2d(x.clone(), &bad_w, None, p),
+                glassbox::nn::conv2d(x.clone(), &bad_w, None, p),
                 portable::conv2d(x.clone(), &bad_w, None, p),
             ),
             (
-                glassbox::conv2d(x.clone(), &big_w, None, p),
+                glassbox::nn::conv2d(x.clone(), &big_w, None, p),
                 portable::conv2d(x.clone(), &big_w, None, p),
             ),
             (
-                glassbox::conv2d(x.clone(), &w, Some(&bias), p),
+                glassbox::nn::conv2d(x.clone(), &w, Some(&bias), p),
                 portable::conv2d(x.clone(), &w, Some(&bias), p),
             ),
             (
-                glassbox::conv2d(x.clone(), &w, None, p.groups(2)),
+                glassbox::nn::conv2d(x.clone(), &w, None, p.groups(2)),
                 portable::conv2d(x.clone(), &w, None, p.groups(2)),
             ),
             (
-                glassbox::max_pool2d(x.clone(), 7, 1, 0),
+                glassbox::nn::max_pool2d(x.clone(), 7, 1, 0),
                 portable::max_pool2d(x.clone(), 7, 1, 0),
             ),
             (
-                glassbox::max_pool2d(x.clone(), 2, 2, 2),
+                glassbox::nn::max_pool2d(x.clone(), 2, 2, 2),
                 portable::max_pool2d(x.clone(), 2, 2, 2),
             ),
             (
-                glassbox::avg_pool2d(x.clone(), 0, 1, 0),
+                glassbox::nn::avg_pool2d(x.clone(), 0, 1, 0),
                 portable::avg_pool2d(x.clone(), 0, 1, 0),
             ),
             (
-                glassbox::adaptive_avg_pool2d(x.clone(), (0, 7)),
+                glassbox::nn::adaptive_avg_pool2d(x.clone(), (0, 7)),
                 portable::adaptive_avg_pool2d(x.clone(), (0, 7)),
             ),
         ];
@@ -1019,7 +1019,7 @@ mod portable {
 /// `conv2d_relu` is `relu(conv2d(..))` as one op: same values and gradients, both ReLU rules.
 #[test]
 fn fused_conv_relu_equals_conv_then_relu_in_value_and_every_gradient() {
-    use glassbox::conv2d_relu;
+    use glassbox::nn::conv2d_relu;
     let dev = Cpu::default();
     let p = Conv2dParams::default;
     let cases: [([usize; 4], [usize; 4], Conv2dParams); 3] = [

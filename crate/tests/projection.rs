@@ -2,8 +2,8 @@
 //! on well-separated clusters, metrics against scikit-learn, bad input, determinism.
 
 use glassbox::{
-    kl_divergence, knn_accuracy, knn_recall, trustworthiness, ErrorKind, Matrix, Pca, PcaSolver,
-    Tsne, TsneMethod, Umap,
+    evaluate::kl_divergence, knn_accuracy, knn_recall, trustworthiness, ErrorKind, Matrix, Pca,
+    project::PcaSolver, Tsne, project::TsneMethod, Umap,
 };
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
@@ -130,7 +130,7 @@ fn trustworthiness_matches_scikit_learn_and_recall_is_an_identity() {
 #[test]
 fn every_tsne_method_keeps_separated_clusters_apart_with_similar_quality() {
     let (data, labels) = blobs(5, 80, 20, 2);
-    let base = Tsne::default().perplexity(20.0).quiet();
+    let base = Tsne::default().perplexity(20.0).quiet(true);
     let p = base.affinities(&data).unwrap();
     let mut kls = Vec::new();
     for method in [TsneMethod::Exact, TsneMethod::BarnesHut, TsneMethod::Fft] {
@@ -154,7 +154,7 @@ fn every_tsne_method_keeps_separated_clusters_apart_with_similar_quality() {
 #[test]
 fn tsne_beats_pca_on_neighbourhoods_and_lowers_kl_over_time() {
     let (data, _) = blobs(3, 100, 30, 3);
-    let map = Tsne::default().perplexity(15.0).quiet().fit(&data).unwrap();
+    let map = Tsne::default().perplexity(15.0).quiet(true).fit(&data).unwrap();
     let pca = Pca::new(2).fit(&data).unwrap();
     let (r_tsne, r_pca) = (
         knn_recall(&data, &map, 10).unwrap(),
@@ -182,12 +182,12 @@ fn results_are_deterministic_for_a_seed() {
         .iterations(300)
         .method(TsneMethod::Fft)
         .seed(3)
-        .quiet();
+        .quiet(true);
     assert_eq!(
         t.fit(&data).unwrap().points(),
         t.fit(&data).unwrap().points()
     );
-    let r = t.clone().random_init();
+    let r = t.clone().random_init(true);
     assert_eq!(
         r.fit(&data).unwrap().points(),
         r.fit(&data).unwrap().points()
@@ -267,7 +267,7 @@ fn duplicates_and_constant_columns_are_handled() {
         pca.explained_variance()[5].abs() < 1e-4,
         "the constant column has no variance"
     );
-    let t = Tsne::default().perplexity(10.0).quiet().fit(&dup).unwrap();
+    let t = Tsne::default().perplexity(10.0).quiet(true).fit(&dup).unwrap();
     assert!(t.points().as_slice().iter().all(|v| v.is_finite()));
     assert_eq!(knn_accuracy(&t, &twice, 5).unwrap(), 1.0);
     let u = Umap::default().epochs(100).fit(&dup).unwrap();
@@ -278,7 +278,7 @@ fn duplicates_and_constant_columns_are_handled() {
     let t = Tsne::default()
         .perplexity(3.0)
         .iterations(100)
-        .quiet()
+        .quiet(true)
         .fit(&same)
         .unwrap();
     assert!(t.points().as_slice().iter().all(|v| v.is_finite()));

@@ -2,7 +2,7 @@
 //! `fixtures/models/gen_pth.py`) read exactly like their safetensors twins, hostile pickles are
 //! refused, and damaged files are errors, never panics.
 
-use glassbox::{Checkpoint, ErrorKind, Explain, MnistNet};
+use glassbox::{models::Checkpoint, ErrorKind, Explain, MnistNet};
 use rand::{Rng, SeedableRng};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/models/pth");

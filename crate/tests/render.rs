@@ -325,7 +325,7 @@ fn figure_bundle_carries_summary_and_png() {
 #[test]
 fn tiny_digits_display_at_a_readable_size() {
     let digit = Picture::gray(28, 28, vec![0.5; 784]).unwrap();
-    let fig = glassbox::Plot::figure(&digit).unwrap();
+    let fig = glassbox::render::Plot::figure(&digit).unwrap();
     assert_eq!((fig.width(), fig.height()), (224, 224));
     let grid = ImageGrid::new(vec![digit; 4]).figure().unwrap();
     assert!(grid.width() >= 2 * 96);
@@ -339,7 +339,7 @@ fn bad_inputs_are_clear_errors() {
     assert!(e.to_string().contains("NaN or infinite"), "{e}");
     let e = HeatMap::new(1, 1, vec![1.0])
         .unwrap()
-        .mode(glassbox::HeatMapMode::Blended)
+        .mode(glassbox::render::HeatMapMode::Blended)
         .figure()
         .unwrap_err();
     assert!(e.to_string().contains(".blended(&picture)"), "{e}");

@@ -2,9 +2,12 @@
 //! attribution rankings, the breast-cancer MLP, scikit-learn reference trees, bad input.
 
 use glassbox::data::tabular::{breast_cancer, credit_risk};
+use glassbox::attribution::Quadrature;
+use glassbox::data::tabular::{CreditRules, Standardizer, Tabular};
+use glassbox::rules::{DecisionTree, FeatureAttribution};
 use glassbox::{
-    gradient_x_input, integrated_gradients, occlusion, permutation_importance, Cart, CreditRules,
-    DecisionTree, ErrorKind, FeatureAttribution, MlpFit, Standardizer, Tabular, TabularMlp,
+    permutation_importance, Cart, ErrorKind, Fit, GradientXInput, IntegratedGradients, Occlusion,
+    TabularMlp, Target,
 };
 
 const INFORMATIVE: [&str; 3] = ["income", "debt_ratio", "late_payments"];
@@ -14,12 +17,12 @@ const NOISE: [&str; 3] = ["age", "open_accounts", "tenure_years"];
 fn credit_model() -> (Tabular, Tabular, TabularMlp<6>) {
     let data = credit_risk(5000, 7).unwrap();
     let (train, test) = data.split(0.3, 1).unwrap();
-    let fit = MlpFit {
+    let fit = Fit {
         epochs: 30,
         verbose: false,
-        ..MlpFit::default()
+        ..Fit::tabular()
     };
-    let net = TabularMlp::<6>::train(&train, &fit).unwrap();
+    let net = TabularMlp::<6>::train(&train, fit.clone()).unwrap();
     (train, test, net)
 }
 
@@ -165,9 +168,22 @@ fn every_attribution_ranks_the_planted_features_above_the_noise() {
     let (_, test, net) = credit_model();
     let x = net.inputs(&test).unwrap();
     let names = test.feature_names();
-    let gxi = gradient_x_input(&net, &x, names, 1).unwrap();
-    let ig = integrated_gradients(&net, &x, names, 1, 50).unwrap();
-    let occ = occlusion(&net, &x, names, 1).unwrap();
+    let high_risk = Target::Class(1);
+    let gxi = GradientXInput::new(&net)
+        .explain(&x, high_risk.clone())
+        .and_then(|a| a.per_feature(names))
+        .unwrap();
+    let (ig, deltas) = IntegratedGradients::new(&net)
+        .quadrature(Quadrature::Trapezoid)
+        .explain_with_delta(&x, high_risk.clone())
+        .unwrap();
+    let ig = ig.per_feature(names).unwrap().with_deltas(deltas);
+    let occ = Occlusion::new(&net)
+        .patch(1)
+        .per_channel(true)
+        .explain(&x, high_risk)
+        .and_then(|a| a.per_feature(names))
+        .unwrap();
     for attr in [&gxi, &ig, &occ] {
         assert_ranked(attr, &attr.mean_abs());
         assert!(attr.values.iter().all(|v| v.is_finite()));
@@ -192,10 +208,10 @@ fn breast_cancer_mlp_reaches_a_stated_accuracy() {
     let (train, test) = data.split(0.25, 0).unwrap();
     let net = TabularMlp::<30>::train(
         &train,
-        &MlpFit {
+        Fit {
             epochs: 40,
             verbose: false,
-            ..MlpFit::default()
+            ..Fit::tabular()
         },
     )
     .unwrap();
@@ -336,9 +352,9 @@ fn bad_input_gives_clear_errors() {
         .all(|s| s.feature != 3));
     let e = TabularMlp::<6>::train(
         &constant,
-        &MlpFit {
+        Fit {
             verbose: false,
-            ..MlpFit::default()
+            ..Fit::tabular()
         },
     )
     .unwrap_err();
@@ -356,7 +372,7 @@ fn bad_input_gives_clear_errors() {
     assert!(tree
         .predict(&data.drop_features(&["age"]).unwrap())
         .is_err());
-    assert!(TabularMlp::<30>::train(&data, &MlpFit::default())
+    assert!(TabularMlp::<30>::train(&data, Fit::tabular())
         .unwrap_err()
         .to_string()
         .contains("30 features"));
@@ -371,15 +387,15 @@ fn permutation_importance_understates_correlated_features() {
         .map(|i| data.value(i, 0) * (1.0 + 0.02 * (((i * 7919) % 101) as f32 / 50.0 - 1.0)))
         .collect();
     let twin = data.with_feature("income_reported", &jitter).unwrap();
-    let fit = MlpFit {
+    let fit = Fit {
         epochs: 30,
         verbose: false,
-        ..MlpFit::default()
+        ..Fit::tabular()
     };
     let (train, test) = data.split(0.3, 1).unwrap();
     let (train2, test2) = twin.split(0.3, 1).unwrap();
-    let alone = TabularMlp::<6>::train(&train, &fit).unwrap();
-    let paired = TabularMlp::<7>::train(&train2, &fit).unwrap();
+    let alone = TabularMlp::<6>::train(&train, fit.clone()).unwrap();
+    let paired = TabularMlp::<7>::train(&train2, fit.clone()).unwrap();
     let single = permutation_importance(&test, |d| alone.predict(d), 5, 0)
         .unwrap()
         .values[0];

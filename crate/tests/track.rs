@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
-use glassbox::{read_event_file, ErrorKind, Figure, Run, TensorBoardValue, TensorBoardWriter};
+use glassbox::{read_event_file, ErrorKind, Figure, Run, track::TensorBoardValue, track::TensorBoardWriter};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("glassbox-track-{name}-{}", std::process::id()));
@@ -209,9 +209,9 @@ fn a_run_reloads_everything_it_logged() {
         [(5, "diverged at the end".to_string())]
     );
     let hp = again.hparams();
-    assert_eq!(hp["lr"], glassbox::Hparam::Float(0.01));
-    assert_eq!(hp["optimizer"], glassbox::Hparam::Text("adam".into()));
-    assert_eq!(hp["epochs"], glassbox::Hparam::Int(3));
+    assert_eq!(hp["lr"], glassbox::track::Hparam::Float(0.01));
+    assert_eq!(hp["optimizer"], glassbox::track::Hparam::Text("adam".into()));
+    assert_eq!(hp["epochs"], glassbox::track::Hparam::Int(3));
     let images = again.images("sample").unwrap();
     assert_eq!(images.len(), 1);
     assert_eq!(images[0].1.rgb(), checker_figure().rgb());
@@ -440,7 +440,7 @@ fn glassbox_format(v: f64) -> String {
 
 #[test]
 fn a_training_history_and_its_settings_fill_a_run() {
-    use glassbox::{EpochSummary, Fit, TrainHistory, TrainStep};
+    use glassbox::{models::EpochSummary, Fit, models::TrainHistory, models::TrainStep};
     let steps = (0..6)
         .map(|step| TrainStep {
             step,
@@ -477,8 +477,8 @@ fn a_training_history_and_its_settings_fill_a_run() {
         [(2, 0.9f32 as f64), (5, 0.95f32 as f64)]
     );
     let hp = run.hparams();
-    assert_eq!(hp["limit"], glassbox::Hparam::Int(100));
-    assert_eq!(hp["lr"], glassbox::Hparam::Float(5e-3));
-    assert_eq!(hp["verbose"], glassbox::Hparam::Bool(true));
+    assert_eq!(hp["limit"], glassbox::track::Hparam::Int(100));
+    assert_eq!(hp["lr"], glassbox::track::Hparam::Float(5e-3));
+    assert_eq!(hp["verbose"], glassbox::track::Hparam::Bool(true));
     assert!(run.hparams_of(&3).is_err());
 }

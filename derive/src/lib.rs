@@ -222,7 +222,7 @@ fn explain_impl(ident: &Ident, model: &Model, layers: &[Layer]) -> Tokens {
                 #classes
             }
 
-            fn layers(&self) -> Vec<::glassbox::LayerInfo> {
+            fn layers(&self) -> Vec<::glassbox::models::LayerInfo> {
                 let mut probe = #gb::Probe::new(self.input_shape());
                 #( probe.layer(&self.#fields, #names, #keys, #relus); )*
                 probe.finish()
@@ -258,7 +258,7 @@ fn explain_impl(ident: &Ident, model: &Model, layers: &[Layer]) -> Tokens {
                 #gb::to_logits(a, #classes, #name)
             }
 
-            fn gap_head(&self) -> Option<::glassbox::GapHead> {
+            fn gap_head(&self) -> Option<::glassbox::models::GapHead> {
                 #gap_head
             }
 

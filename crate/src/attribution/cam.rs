@@ -2,6 +2,8 @@
 //! sum → map. Each CAM method is only its [`CamFormula`].
 
 use crate::attribution::pipeline::{backprop, check_input, check_layer, plan};
+use crate::attribution::Rebind;
+use crate::AttributionMethod;
 use crate::{Activation, Attribution, Explain, ReluGrad, Result, Target};
 
 /// One image's activations and gradients at the CAM layer, as a formula sees them.
@@ -19,6 +21,18 @@ pub struct CamInput<'a> {
     pub class: usize,
 }
 
+/// `Σ_k alpha_k A^k` of `[C, H, W]` activations `acts`, `[H, W]` (accumulated from zero,
+/// channel by channel): the map of every channel-weighting CAM method, Score-CAM's too.
+pub(crate) fn weighted_sum(acts: &[f32], channels: usize, alpha: &[f32]) -> Vec<f32> {
+    let area = acts.len() / channels.max(1);
+    let mut map = vec![0.0; area];
+    for (k, &a) in alpha.iter().enumerate() {
+        let act = &acts[k * area..(k + 1) * area];
+        map.iter_mut().zip(act).for_each(|(m, &v)| *m += a * v);
+    }
+    map
+}
+
 impl CamInput<'_> {
     /// Spatial size `Z = H·W`.
     pub fn area(&self) -> usize {
@@ -34,19 +48,46 @@ impl CamInput<'_> {
     pub fn grad(&self, k: usize) -> &[f32] {
         &self.grads[k * self.area()..(k + 1) * self.area()]
     }
+
+    /// `Σ_k alpha_k A^k`, `[H, W]` (accumulated from zero, channel by channel).
+    pub fn weighted_sum(&self, alpha: &[f32]) -> Vec<f32> {
+        weighted_sum(self.acts, self.channels, alpha)
+    }
+
+    /// `Σ_k f(g^k) ⊙ A^k`, `[H, W]`: every position weighted by its own gradient.
+    pub fn positionwise(&self, f: impl Fn(f32) -> f32) -> Vec<f32> {
+        let mut map = vec![0.0; self.area()];
+        for k in 0..self.channels {
+            for ((m, &g), &a) in map.iter_mut().zip(self.grad(k)).zip(self.act(k)) {
+                *m += f(g) * a;
+            }
+        }
+        map
+    }
 }
 
-/// What distinguishes one CAM method from another: its channel weights (or, for methods that
-/// weight each position, the whole map).
+/// What distinguishes one CAM method from another: the map it makes from one image's
+/// activations and gradients at the layer. [`CamMethod`] runs it through the shared pipeline.
 ///
-/// Implement it to add a CAM variant; [`CamMethod`] runs it through the shared pipeline.
+/// Most CAM methods only choose a weight per channel: implement [`ChannelWeights`] for those,
+/// which makes the map `Σ_k α_k A^k`. Implement `CamFormula` itself for methods that weight
+/// each position (HiResCAM, LayerCAM; see [`CamInput::positionwise`]).
+pub trait CamFormula {
+    /// The method's display name (`"Grad-CAM"`).
+    const NAME: &'static str;
+
+    /// The raw map, `[H, W]`.
+    fn cam_map(&self, x: &CamInput) -> Vec<f32>;
+}
+
+/// A CAM method that weights whole channels: the map is `Σ_k α_k A^k`.
 ///
 /// # Example
 /// ```
-/// use glassbox::{CamFormula, CamInput};
+/// use glassbox::attribution::{CamFormula, CamInput, ChannelWeights};
 /// /// Weights every channel by the maximum of its gradient.
 /// struct MaxGradCam;
-/// impl CamFormula for MaxGradCam {
+/// impl ChannelWeights for MaxGradCam {
 ///     const NAME: &'static str = "Max-Grad-CAM";
 ///     fn channel_weights(&self, x: &CamInput) -> Vec<f32> {
 ///         (0..x.channels).map(|k| x.grad(k).iter().copied().fold(f32::MIN, f32::max)).collect()
@@ -55,26 +96,20 @@ impl CamInput<'_> {
 /// let x = CamInput { acts: &[1.0, 2.0, 3.0, 4.0], grads: &[0.5, 1.0, -1.0, 0.0], channels: 2, class: 0 };
 /// assert_eq!(MaxGradCam.cam_map(&x), vec![1.0 * 1.0 + 3.0 * 0.0, 2.0 * 1.0 + 4.0 * 0.0]);
 /// ```
-pub trait CamFormula {
+pub trait ChannelWeights {
     /// The method's display name (`"Grad-CAM"`).
     const NAME: &'static str;
 
     /// The weight `α_k` of each channel.
     fn channel_weights(&self, x: &CamInput) -> Vec<f32>;
-
-    /// The raw map `Σ_k α_k A^k`, `[H, W]`; methods that weight positions override this.
-    fn cam_map(&self, x: &CamInput) -> Vec<f32> {
-        weighted_sum(x, &self.channel_weights(x))
-    }
 }
 
-/// `Σ_k alpha_k A^k`, `[H, W]` (accumulates from zero).
-pub(crate) fn weighted_sum(x: &CamInput, alpha: &[f32]) -> Vec<f32> {
-    let mut map = vec![0.0; x.area()];
-    for (k, &a) in alpha.iter().enumerate() {
-        map.iter_mut().zip(x.act(k)).for_each(|(m, &v)| *m += a * v);
+impl<T: ChannelWeights> CamFormula for T {
+    const NAME: &'static str = T::NAME;
+
+    fn cam_map(&self, x: &CamInput) -> Vec<f32> {
+        x.weighted_sum(&self.channel_weights(x))
     }
-    map
 }
 
 /// A CAM method on a model's named layer: the shared pipeline around a [`CamFormula`].
@@ -121,6 +156,26 @@ impl<'m, M: Explain, F: CamFormula> CamMethod<'m, M, F> {
     }
 }
 
+impl<M: Explain, F: CamFormula> AttributionMethod for CamMethod<'_, M, F> {
+    fn name(&self) -> &str {
+        F::NAME
+    }
+
+    fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
+        CamMethod::explain(self, input, target)
+    }
+}
+
+impl<M: Explain, F: CamFormula + Clone + 'static> Rebind<M> for CamMethod<'_, M, F> {
+    fn rebind<'a>(&self, model: &'a M) -> Box<dyn AttributionMethod + 'a> {
+        Box::new(CamMethod {
+            model,
+            layer: self.layer.clone(),
+            formula: self.formula.clone(),
+        })
+    }
+}
+
 /// The shared pipeline, with the per-image map given as a closure.
 pub(crate) fn cam_pipeline<M: Explain>(
     model: &M,
@@ -163,7 +218,7 @@ pub(crate) fn cam_pipeline<M: Explain>(
 /// Defines a CAM method: a unit formula type plus the public alias `$alias = CamMethod<M, $formula>`.
 macro_rules! cam_method {
     ($(#[$doc:meta])* $alias:ident, $formula:ident, $name:literal) => {
-        #[doc = concat!("The formula of [`", stringify!($alias), "`], for [`crate::CamMethod`].")]
+        #[doc = concat!("The formula of [`", stringify!($alias), "`], for [`crate::attribution::CamMethod`].")]
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
         pub struct $formula;
 
@@ -199,10 +254,8 @@ pub(crate) mod tests {
 
     #[test]
     fn weighted_sum_adds_weighted_channels() {
-        assert_eq!(
-            weighted_sum(&input(), &[2.0, -1.0]),
-            vec![2.0, 3.0, 6.0, 7.0]
-        );
+        assert_eq!(input().weighted_sum(&[2.0, -1.0]), vec![2.0, 3.0, 6.0, 7.0]);
+        assert_eq!(input().positionwise(|g| g), vec![0.5, 1.0, 1.5, 2.0]);
         assert_eq!(input().grad(1), &[-1.0, 0.0, 2.0, 0.0]);
     }
 }

@@ -4,7 +4,7 @@
 //! <https://arxiv.org/abs/1512.04150>, eq. (2): `M_c = Σ_k w^c_k A^k`.
 
 use crate::attribution::cam::cam_pipeline;
-use crate::{Activation, Attribution, Error, Explain, GapHead, Result, Target};
+use crate::{Activation, Attribution, Error, Explain, models::GapHead, Result, Target};
 
 /// Class Activation Mapping: `M_c = Σ_k w^c_k A^k`, where `w^c` is row `c` of the single linear
 /// layer that follows a global average pool over the feature maps `A`.
@@ -28,7 +28,7 @@ use crate::{Activation, Attribution, Error, Explain, GapHead, Result, Target};
 #[derive(Clone, Debug)]
 pub struct Cam<'m, M> {
     model: &'m M,
-    head: GapHead,
+    layer: String,
 }
 
 impl<'m, M: Explain> Cam<'m, M> {
@@ -37,19 +37,13 @@ impl<'m, M: Explain> Cam<'m, M> {
     /// # Errors
     /// [`crate::ErrorKind::Unsupported`] when the model has no GAP + linear head.
     pub fn new(model: &'m M) -> Result<Self> {
-        let head = model.gap_head().ok_or_else(|| {
-            Error::unsupported(format!(
-                "CAM needs a global-average-pool + linear head and {} has none; \
-                 use GradCam (CAM's generalisation) on its last conv layer instead",
-                model.name()
-            ))
-        })?;
-        Ok(Self { model, head })
+        let layer = head(model)?.layer;
+        Ok(Self { model, layer })
     }
 
     /// The layer whose feature maps are weighted (the one the GAP averages).
     pub fn layer(&self) -> &str {
-        &self.head.layer
+        &self.layer
     }
 
     /// One map per (image, class) row, `[R, 1, H_l, W_l]`, raw and signed.
@@ -57,11 +51,24 @@ impl<'m, M: Explain> Cam<'m, M> {
     /// # Errors
     /// As [`crate::GradCam::explain`].
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
-        let head = &self.head;
+        let head = &head(self.model)?; // read now: the model's weights may have been randomised
         cam_pipeline(self.model, &head.layer, input, &target, "CAM", |x| {
             // M_c = Σ_k w^c_k A^k   (eq. 2)
             let w = &head.weight[x.class * head.channels..(x.class + 1) * head.channels];
-            crate::attribution::cam::weighted_sum(x, w)
+            x.weighted_sum(w)
         })
     }
 }
+
+/// The model's GAP head, or the error saying CAM needs one.
+fn head<M: Explain>(model: &M) -> Result<GapHead> {
+    model.gap_head().ok_or_else(|| {
+        Error::unsupported(format!(
+            "CAM needs a global-average-pool + linear head and {} has none; \
+             use GradCam (CAM's generalisation) on its last conv layer instead",
+            model.name()
+        ))
+    })
+}
+
+crate::attribution::method::attribution_method!(Cam { layer }, |_s| "CAM");

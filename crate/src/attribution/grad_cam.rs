@@ -5,7 +5,7 @@
 //! The map is kept raw and signed (Captum's default too); the paper's map is
 //! [`Attribution::relu`](crate::Attribution::relu), which the default rendering shows.
 
-use crate::attribution::cam::{cam_method, CamFormula, CamInput};
+use crate::attribution::cam::{cam_method, CamInput, ChannelWeights};
 
 cam_method!(
     /// Grad-CAM: `L = Σ_k α_k A^k` with `α_k = (1/Z) Σ_ij ∂S_c/∂A^k_ij`.
@@ -27,7 +27,7 @@ cam_method!(
     "Grad-CAM"
 );
 
-impl CamFormula for GradCamFormula {
+impl ChannelWeights for GradCamFormula {
     const NAME: &'static str = "Grad-CAM";
 
     fn channel_weights(&self, x: &CamInput) -> Vec<f32> {
@@ -42,6 +42,7 @@ impl CamFormula for GradCamFormula {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attribution::CamFormula;
     use crate::attribution::cam::tests::input;
 
     #[test]

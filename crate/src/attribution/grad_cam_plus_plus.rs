@@ -6,7 +6,7 @@
 //! Deviation (as pytorch-grad-cam): `α` is not normalised per channel; `α = 0` where `g = 0`
 //! or the denominator vanishes, so there is no 0/0.
 
-use crate::attribution::cam::{cam_method, CamFormula, CamInput};
+use crate::attribution::cam::{cam_method, CamInput, ChannelWeights};
 
 cam_method!(
     /// Grad-CAM++: `w_k = Σ_ij α^k_ij ReLU(g^k_ij)` with
@@ -26,7 +26,7 @@ cam_method!(
     "Grad-CAM++"
 );
 
-impl CamFormula for GradCamPlusPlusFormula {
+impl ChannelWeights for GradCamPlusPlusFormula {
     const NAME: &'static str = "Grad-CAM++";
 
     fn channel_weights(&self, x: &CamInput) -> Vec<f32> {

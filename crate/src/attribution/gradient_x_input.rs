@@ -51,3 +51,5 @@ impl<'m, M: Explain> GradientXInput<'m, M> {
         .with_softmax(target.is_softmax()))
     }
 }
+
+crate::attribution::method::attribution_method!(GradientXInput {}, |_s| "Gradient × Input");

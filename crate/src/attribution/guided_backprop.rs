@@ -95,3 +95,7 @@ impl<'m, M: Explain> GuidedGradCam<'m, M> {
         Ok(gb.with_param("layer", &self.layer))
     }
 }
+
+crate::attribution::method::attribution_method!(GuidedBackprop {}, |_s| "Guided Backprop");
+crate::attribution::method::attribution_method!(GuidedGradCam { layer }, |_s| "Guided Grad-CAM");
+

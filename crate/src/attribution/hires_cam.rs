@@ -26,20 +26,8 @@ cam_method!(
 impl CamFormula for HiResCamFormula {
     const NAME: &'static str = "HiResCAM";
 
-    /// Not used by the map (HiResCAM weights positions), given for inspection: `Σ_ij g^k_ij`.
-    fn channel_weights(&self, x: &CamInput) -> Vec<f32> {
-        (0..x.channels).map(|k| x.grad(k).iter().sum()).collect()
-    }
-
     fn cam_map(&self, x: &CamInput) -> Vec<f32> {
-        let mut map = vec![0.0; x.area()];
-        for k in 0..x.channels {
-            // L_ij += g^k_ij · A^k_ij
-            for ((m, &g), &a) in map.iter_mut().zip(x.grad(k)).zip(x.act(k)) {
-                *m += g * a;
-            }
-        }
-        map
+        x.positionwise(|g| g) // L_ij = Σ_k g^k_ij · A^k_ij   (eq. 5)
     }
 }
 

@@ -3,12 +3,8 @@
 //! Sundararajan, Taly & Yan (2017), *Axiomatic Attribution for Deep Networks*, ICML,
 //! <https://arxiv.org/abs/1703.01365>, eq. (1) and §5 (completeness).
 
-use crate::attribution::pipeline::{
-    at_least, backprop, check_input, dims, resolve_rows, scores, tensor,
-};
-use crate::attribution::target::Rows;
-use crate::models::INPUT;
-use crate::{Activation, Attribution, Error, Explain, ReluGrad, Result, Target};
+use crate::attribution::pipeline::{at_least, batched_input_grads, check_input, dims, resolve_rows, scores};
+use crate::{Activation, Attribution, Error, Explain, Result, Target};
 
 /// How [`IntegratedGradients`] discretises the path integral.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -137,35 +133,26 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
         let jobs: Vec<(usize, usize)> = (0..rows.len())
             .flat_map(|r| (0..self.steps).map(move |s| (r, s)))
             .collect();
-        for chunk in jobs.chunks(self.batch_size) {
-            let mut batch = Vec::with_capacity(chunk.len() * img);
-            for &(r, s) in chunk {
+        batched_input_grads(
+            self.model,
+            [c, h, w],
+            &rows,
+            &jobs,
+            self.batch_size,
+            target.is_softmax(),
+            |(r, s), batch| {
                 let xi = &x[r * img..(r + 1) * img];
-                batch.extend(
-                    xi.iter()
-                        .zip(&base)
-                        .map(|(v, b)| b + alphas[s] as f32 * (v - b)),
-                );
-            }
-            let sub = Rows {
-                image: chunk.iter().map(|j| j.0).collect(),
-                class: chunk.iter().map(|j| rows.class[j.0]).collect(),
-            };
-            let g = backprop(
-                self.model,
-                tensor(batch, [chunk.len(), c, h, w]),
-                INPUT,
-                ReluGrad::Standard,
-                Some(sub),
-                target.is_softmax(),
-            )?;
-            for (j, &(r, s)) in chunk.iter().enumerate() {
+                // x' + α_s (x − x'), the s-th point on the straight path
+                batch.extend(xi.iter().zip(&base).map(|(v, b)| b + alphas[s] as f32 * (v - b)));
+                Ok(())
+            },
+            |(r, s), g| {
                 let acc = &mut integral[r * img..(r + 1) * img];
                 acc.iter_mut()
-                    .zip(&g.grads[j * img..])
+                    .zip(g)
                     .for_each(|(a, &v)| *a += weights[s] * v as f64);
-            }
-        }
+            },
+        )?;
         let values: Vec<f32> = integral
             .iter()
             .enumerate()
@@ -262,6 +249,8 @@ pub(crate) fn trapezoid(n: usize) -> (Vec<f64>, Vec<f64>) {
         .collect();
     (nodes, weights)
 }
+
+crate::attribution::method::attribution_method!(IntegratedGradients { steps, quadrature, baseline, batch_size }, |_s| "Integrated Gradients");
 
 #[cfg(test)]
 mod tests {

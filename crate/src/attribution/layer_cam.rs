@@ -26,22 +26,8 @@ cam_method!(
 impl CamFormula for LayerCamFormula {
     const NAME: &'static str = "LayerCAM";
 
-    /// Not used by the map (LayerCAM weights positions), given for inspection: `Σ_ij ReLU(g^k_ij)`.
-    fn channel_weights(&self, x: &CamInput) -> Vec<f32> {
-        (0..x.channels)
-            .map(|k| x.grad(k).iter().map(|g| g.max(0.0)).sum())
-            .collect()
-    }
-
     fn cam_map(&self, x: &CamInput) -> Vec<f32> {
-        let mut map = vec![0.0; x.area()];
-        for k in 0..x.channels {
-            // L_ij += ReLU(g^k_ij) · A^k_ij   (eq. 5)
-            for ((m, &g), &a) in map.iter_mut().zip(x.grad(k)).zip(x.act(k)) {
-                *m += g.max(0.0) * a;
-            }
-        }
-        map
+        x.positionwise(|g| g.max(0.0)) // L_ij = Σ_k ReLU(g^k_ij) · A^k_ij   (eq. 5)
     }
 }
 
@@ -59,6 +45,5 @@ mod tests {
             class: 0,
         };
         assert_eq!(LayerCamFormula.cam_map(&x), vec![1.0, 0.0, 1.5, 0.0]);
-        assert_eq!(LayerCamFormula.channel_weights(&x), vec![1.5]);
     }
 }

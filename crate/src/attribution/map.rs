@@ -1,5 +1,6 @@
 //! [`Attribution`]: the raw result every method returns, and the explicit post-processing steps.
 
+use crate::math::{bilinear, min_max};
 use crate::{Error, Result};
 
 /// The result of an attribution method: one raw, signed map per (image, target) row.
@@ -275,7 +276,7 @@ impl Attribution {
     pub fn normalized(mut self) -> Self {
         let n = self.shape[1] * self.shape[2] * self.shape[3];
         for m in self.values.chunks_mut(n.max(1)) {
-            let (lo, hi) = min_max(m);
+            let (lo, hi) = min_max(m.iter().copied());
             let span = hi - lo;
             m.iter_mut()
                 .for_each(|v| *v = if span > 0.0 { (*v - lo) / span } else { 0.0 });
@@ -336,7 +337,7 @@ impl Attribution {
 
 impl std::fmt::Display for Attribution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (lo, hi) = min_max(&self.values);
+        let (lo, hi) = min_max(self.values.iter().copied());
         write!(f, "{} {:?}", self.method, self.shape)?;
         if let Some(layer) = &self.layer {
             write!(f, " at `{layer}`")?;
@@ -352,43 +353,6 @@ impl std::fmt::Display for Attribution {
         }
         Ok(())
     }
-}
-
-/// `(min, max)` of a slice (`(0, 0)` when empty).
-pub(crate) fn min_max(v: &[f32]) -> (f32, f32) {
-    if v.is_empty() {
-        return (0.0, 0.0);
-    }
-    v.iter()
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &x| {
-            (lo.min(x), hi.max(x))
-        })
-}
-
-/// Bilinear resize of one `[h, w]` plane to `[oh, ow]`, half-pixel centres (PyTorch
-/// `interpolate(mode="bilinear", align_corners=False)`, OpenCV `resize` INTER_LINEAR).
-pub(crate) fn bilinear(src: &[f32], h: usize, w: usize, oh: usize, ow: usize) -> Vec<f32> {
-    let axis = |out: usize, len: usize| -> Vec<(usize, usize, f32)> {
-        let scale = len as f32 / out as f32;
-        (0..out)
-            .map(|o| {
-                let s = ((o as f32 + 0.5) * scale - 0.5).max(0.0);
-                let i0 = (s.floor() as usize).min(len - 1);
-                let i1 = (i0 + 1).min(len - 1);
-                (i0, i1, s - i0 as f32)
-            })
-            .collect()
-    };
-    let (ys, xs) = (axis(oh, h), axis(ow, w));
-    let mut out = Vec::with_capacity(oh * ow);
-    for &(y0, y1, ly) in &ys {
-        for &(x0, x1, lx) in &xs {
-            let top = src[y0 * w + x0] * (1.0 - lx) + src[y0 * w + x1] * lx;
-            let bottom = src[y1 * w + x0] * (1.0 - lx) + src[y1 * w + x1] * lx;
-            out.push(top * (1.0 - ly) + bottom * ly);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,9 +1,15 @@
 //! Attribution: which inputs (or which feature-map positions) drive a class score.
 //!
-//! Every method is built from a model (and a layer, where it needs one) and has one verb,
-//! `explain(&input, target)`, returning an [`Attribution`]: the raw, signed map for each image
-//! of the batch, with its target, method and parameters. Post-processing (`relu`, `abs`,
-//! `normalized`, `upsampled`) is explicit, and rendering is a separate step.
+//! Every method is built from a model (and a layer, where it needs one) and implements one
+//! trait, [`AttributionMethod`]: one verb, `explain(&input, target)`, returning an
+//! [`Attribution`] — the raw, signed map for each image of the batch, with its target, method
+//! and parameters — and a name. Post-processing (`relu`, `abs`, `normalized`, `upsampled`) is
+//! explicit, and rendering is a separate step. The evaluators take methods as
+//! `&dyn AttributionMethod` ([`Rebind`] for those that rebuild a method on a changed model), so
+//! a method of your own works wherever a shipped one does.
+//!
+//! The CAM family shares one pipeline ([`CamMethod`]); a CAM method is its [`CamFormula`], and
+//! most are only their channel weights ([`ChannelWeights`]).
 //!
 //! | Method | Map | Where |
 //! |---|---|---|
@@ -23,39 +29,32 @@
 //! backward pass (the per-image target scores are summed; images do not interact).
 
 mod cam;
-mod class_activation_map;
+pub(crate) mod class_activation_map;
 mod display;
-mod explain_all;
-mod grad_cam;
-mod grad_cam_plus_plus;
-mod gradient_x_input;
-mod guided_backprop;
-mod hires_cam;
-mod integrated_gradients;
-mod layer_cam;
+pub(crate) mod explain_all;
+pub(crate) mod grad_cam;
+pub(crate) mod grad_cam_plus_plus;
+pub(crate) mod gradient_x_input;
+pub(crate) mod guided_backprop;
+pub(crate) mod hires_cam;
+pub(crate) mod integrated_gradients;
+pub(crate) mod layer_cam;
 pub(crate) mod map;
-mod occlusion;
+pub(crate) mod method;
+pub(crate) mod occlusion;
 pub(crate) mod pipeline;
-mod saliency;
-mod score_cam;
-mod smooth_grad;
+pub(crate) mod saliency;
+pub(crate) mod score_cam;
+pub(crate) mod smooth_grad;
 pub(crate) mod target;
-mod xgrad_cam;
+pub(crate) mod xgrad_cam;
 
-pub use cam::{CamFormula, CamInput, CamMethod};
-pub use class_activation_map::Cam;
-pub use explain_all::explain_all;
-pub use grad_cam::{GradCam, GradCamFormula};
-pub use grad_cam_plus_plus::{GradCamPlusPlus, GradCamPlusPlusFormula};
-pub use gradient_x_input::GradientXInput;
-pub use guided_backprop::{GuidedBackprop, GuidedGradCam};
-pub use hires_cam::{HiResCam, HiResCamFormula};
-pub use integrated_gradients::{IntegratedGradients, Quadrature};
-pub use layer_cam::{LayerCam, LayerCamFormula};
-pub use map::Attribution;
-pub use occlusion::Occlusion;
-pub use saliency::Saliency;
-pub use score_cam::ScoreCam;
-pub use smooth_grad::{NoiseStatistic, SmoothGrad};
-pub use target::Target;
-pub use xgrad_cam::{XGradCam, XGradCamFormula};
+pub use cam::{CamFormula, CamInput, CamMethod, ChannelWeights};
+pub use grad_cam::GradCamFormula;
+pub use grad_cam_plus_plus::GradCamPlusPlusFormula;
+pub use hires_cam::HiResCamFormula;
+pub use integrated_gradients::Quadrature;
+pub use layer_cam::LayerCamFormula;
+pub use method::{Adjusted, Rebind};
+pub use smooth_grad::NoiseStatistic;
+pub use xgrad_cam::XGradCamFormula;

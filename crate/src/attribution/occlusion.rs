@@ -4,7 +4,7 @@
 //! <https://arxiv.org/abs/1311.2901>, §4.2. Pixels covered by several windows get the mean
 //! drop (Captum's `Occlusion`).
 
-use crate::attribution::pipeline::{at_least, check_input, resolve_rows, scores};
+use crate::attribution::pipeline::{at_least, check_input, resolve_rows, scores, ScoreStream};
 use crate::{Activation, Attribution, Explain, Result, Target};
 
 /// Occlusion: `attr_ij = mean over windows W ∋ (i, j) of S_c(x) − S_c(x with W set to the
@@ -138,31 +138,21 @@ impl<'m, M: Explain> Occlusion<'m, M> {
         let jobs: Vec<(usize, usize)> = (0..rows.len())
             .flat_map(|r| (0..windows.len()).map(move |k| (r, k)))
             .collect();
-        for chunk in jobs.chunks(self.batch_size) {
-            let mut occluded = Vec::with_capacity(chunk.len() * img);
-            for &(r, k) in chunk {
-                let [ch0, y0, x0] = windows[k];
-                let start = occluded.len();
-                occluded.extend_from_slice(&x[r * img..(r + 1) * img]);
-                for ch in ch0..ch0 + depth {
-                    for y in y0..y0 + patch {
-                        let row = start + (ch * h + y) * w;
-                        occluded[row + x0..row + x0 + patch].fill(self.baseline);
-                    }
+        // Occluded images are scored as they are made: memory is one batch of them.
+        let mut stream = ScoreStream::new(self.model, [c, h, w], softmax, self.batch_size);
+        for &(r, k) in &jobs {
+            let [ch0, y0, x0] = windows[k];
+            let mut occluded = x[r * img..(r + 1) * img].to_vec();
+            for ch in ch0..ch0 + depth {
+                for y in y0..y0 + patch {
+                    let row = (ch * h + y) * w;
+                    occluded[row + x0..row + x0 + patch].fill(self.baseline);
                 }
             }
-            let classes: Vec<usize> = chunk.iter().map(|&(r, _)| rows.class[r]).collect();
-            let s = scores(
-                self.model,
-                &occluded,
-                [c, h, w],
-                &classes,
-                softmax,
-                chunk.len(),
-            )?;
-            for (&(r, k), s) in chunk.iter().zip(s) {
-                covered(windows[k]).for_each(|i| sum[r * plane + i] += base[r] - s);
-            }
+            stream.push(occluded, rows.class[r])?;
+        }
+        for (&(r, k), s) in jobs.iter().zip(stream.finish()?) {
+            covered(windows[k]).for_each(|i| sum[r * plane + i] += base[r] - s);
         }
         let values = sum
             .iter()
@@ -190,6 +180,8 @@ impl<'m, M: Explain> Occlusion<'m, M> {
         })
     }
 }
+
+crate::attribution::method::attribution_method!(Occlusion { patch, stride, baseline, per_channel, batch_size }, |_s| "Occlusion");
 
 #[cfg(test)]
 mod tests {

@@ -6,9 +6,10 @@
 
 use dfdx::prelude::*;
 
-use crate::attribution::target::{argmax, softmax_row, Rows};
+use crate::attribution::target::Rows;
+use crate::math::{self, argmax};
 use crate::models::INPUT;
-use crate::{Activation, Error, ErrorKind, Explain, ReluGrad, Result, Target};
+use crate::{Activation, Error, Explain, ReluGrad, Result, Target};
 
 /// A layer's activations and the gradient of the target scores with respect to them.
 pub(crate) struct LayerGrads {
@@ -22,12 +23,6 @@ pub(crate) struct LayerGrads {
     pub rows: Rows,
     /// Each row's target score (logit or probability).
     pub scores: Vec<f32>,
-}
-
-fn device_error(e: CpuError) -> Error {
-    Error::new(ErrorKind::Device {
-        reason: e.to_string(),
-    })
 }
 
 /// The `[B, C, H, W]` shape of an activation.
@@ -125,7 +120,7 @@ pub(crate) fn backprop<M: Explain>(
 ) -> Result<LayerGrads> {
     let a = model.forward_to(x, layer, relu)?;
     let mut grads = Gradients::leaky();
-    grads.try_alloc_for(&a).map_err(device_error)?;
+    grads.try_alloc_for(&a).map_err(Error::device)?;
     // Only the activation's gradient is read: convolutions skip their weight gradients.
     let logits = crate::nn::without_weight_grads(|| {
         model.forward_from(a.clone().traced(grads), layer, relu)
@@ -141,16 +136,16 @@ pub(crate) fn backprop<M: Explain>(
     for (i, &c) in rows.class.iter().enumerate() {
         let row = &values[i * k..(i + 1) * k];
         mask[i * k + c] = 1.0;
-        scores.push(if softmax { softmax_row(row)[c] } else { row[c] });
+        scores.push(if softmax { math::softmax(row)[c] } else { row[c] });
     }
     let mask = Cpu::default().tensor_from_vec(mask, (r, k));
     let selected = if softmax {
-        logits.try_softmax::<Axis<1>>().map_err(device_error)? * mask
+        logits.try_softmax::<Axis<1>>().map_err(Error::device)? * mask
     } else {
         logits * mask
     };
-    let total = selected.try_sum::<Rank0, _>().map_err(device_error)?;
-    let grads = total.try_backward().map_err(device_error)?;
+    let total = selected.try_sum::<Rank0, _>().map_err(Error::device)?;
+    let grads = total.try_backward().map_err(Error::device)?;
     let g = grads.get(&a).as_vec();
     let shape = dims(&a);
     if g.iter().any(|v| !v.is_finite()) {
@@ -188,7 +183,7 @@ pub(crate) fn scores<M: Explain>(
         let k = logits.len() / (end - start);
         for (i, row) in logits.chunks(k).enumerate() {
             let c = classes[start + i];
-            out.push(if softmax { softmax_row(row)[c] } else { row[c] });
+            out.push(if softmax { math::softmax(row)[c] } else { row[c] });
         }
         start = end;
     }
@@ -276,6 +271,41 @@ pub(crate) fn input_grads<M: Explain>(
     check_input(model, input)?;
     let (x, rows) = plan(model, input, target)?;
     backprop(model, x, INPUT, relu, rows, target.is_softmax())
+}
+
+/// The one batched loop of the gradient methods (Integrated Gradients, SmoothGrad): input
+/// gradients of many generated images, `batch` per backward pass. Job `(r, s)` is the `s`-th
+/// image made for row `r` (scored for `rows.class[r]`); `make` appends its `C·H·W` values,
+/// `take` gets its gradient, both in job order.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn batched_input_grads<M: Explain>(
+    model: &M,
+    shape: [usize; 3],
+    rows: &Rows,
+    jobs: &[(usize, usize)],
+    batch: usize,
+    softmax: bool,
+    mut make: impl FnMut((usize, usize), &mut Vec<f32>) -> Result<()>,
+    mut take: impl FnMut((usize, usize), &[f32]),
+) -> Result<()> {
+    let [c, h, w] = shape;
+    let img = c * h * w;
+    for chunk in jobs.chunks(batch.max(1)) {
+        let mut images = Vec::with_capacity(chunk.len() * img);
+        for &job in chunk {
+            make(job, &mut images)?;
+        }
+        let sub = Rows {
+            image: chunk.iter().map(|j| j.0).collect(),
+            class: chunk.iter().map(|j| rows.class[j.0]).collect(),
+        };
+        let x = tensor(images, [chunk.len(), c, h, w]);
+        let g = backprop(model, x, INPUT, ReluGrad::Standard, Some(sub), softmax)?;
+        for (j, &job) in chunk.iter().enumerate() {
+            take(job, &g.grads[j * img..(j + 1) * img]);
+        }
+    }
+    Ok(())
 }
 
 /// Resolves the target to rows without a backward pass (one forward when the target needs the

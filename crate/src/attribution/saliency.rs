@@ -19,7 +19,7 @@ use crate::{Activation, Attribution, Explain, ReluGrad, Result, Target};
 /// let net = testing::linear_net(&[1.0, -2.0, 0.5, 0.0], vec![0.1], [1, 2, 2])?;
 /// let x = testing::random_input([1, 1, 2, 2], 0);
 /// assert_eq!(Saliency::new(&net).explain(&x, Target::Class(0))?.values(), &[1.0, 2.0, 0.5, 0.0]);
-/// assert_eq!(Saliency::new(&net).signed().explain(&x, Target::Class(0))?.values(), &[1.0, -2.0, 0.5, 0.0]);
+/// assert_eq!(Saliency::new(&net).signed(true).explain(&x, Target::Class(0))?.values(), &[1.0, -2.0, 0.5, 0.0]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -37,9 +37,10 @@ impl<'m, M: Explain> Saliency<'m, M> {
         }
     }
 
-    /// Keeps the raw signed gradient, `[R, C, H, W]` (render with a diverging colormap).
-    pub fn signed(mut self) -> Self {
-        self.signed = true;
+    /// Keeps the raw signed gradient, `[R, C, H, W]` (`true`; render with a diverging colormap),
+    /// or the default absolute map (`false`).
+    pub fn signed(mut self, signed: bool) -> Self {
+        self.signed = signed;
         self
     }
 
@@ -61,3 +62,5 @@ impl<'m, M: Explain> Saliency<'m, M> {
         })
     }
 }
+
+crate::attribution::method::attribution_method!(Saliency { signed }, |_s| "Saliency");

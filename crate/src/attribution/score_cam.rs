@@ -6,11 +6,11 @@
 //! upsampled and min-max normalised (the paper). pytorch-grad-cam instead takes a softmax of
 //! the masked logits across channels; both rank channels alike.
 
-use crate::attribution::map::{bilinear, min_max};
+use crate::attribution::cam::weighted_sum;
 use crate::attribution::pipeline::{
-    at_least, check_input, check_layer, dims, predict, scores, ScoreStream,
+    at_least, check_input, check_layer, dims, resolve_rows, scores, ScoreStream,
 };
-use crate::attribution::target::Rows;
+use crate::math::{bilinear, min_max};
 use crate::{Activation, Attribution, Explain, ReluGrad, Result, Target};
 
 /// Score-CAM: `L = Σ_k α_k A^k` with `α_k = softmax(f(x ⊙ H^k))_c`; gradient-free.
@@ -55,21 +55,10 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
     /// # Errors
     /// As [`crate::GradCam::explain`].
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
-        let [b, c, h, w] = check_input(self.model, input)?;
+        let [_, c, h, w] = check_input(self.model, input)?;
         at_least("batch_size", self.batch_size, 1)?;
         check_layer(self.model, &self.layer)?;
-        let rows = match target.base() {
-            Target::Predicted => {
-                let class = predict(self.model, input)?;
-                Rows {
-                    image: (0..b).collect(),
-                    class,
-                }
-            }
-            _ => crate::attribution::pipeline::plan(self.model, input, &target)?
-                .1
-                .unwrap_or_default(),
-        };
+        let (_, rows) = resolve_rows(self.model, input, &target)?;
         let acts = self
             .model
             .forward_to(input.clone(), &self.layer, ReluGrad::Standard)?;
@@ -86,7 +75,7 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
             let mut live = Vec::new();
             for ch in 0..k {
                 let up = bilinear(&a[ch * plane..(ch + 1) * plane], lh, lw, h, w);
-                let (lo, hi) = min_max(&up);
+                let (lo, hi) = min_max(up.iter().copied());
                 if hi <= lo {
                     skipped += 1; // constant channel: no mask, α = 0
                     continue;
@@ -99,13 +88,7 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
             live.iter()
                 .zip(stream.finish()?)
                 .for_each(|(&ch, s)| alpha[ch] = s);
-            let mut map = vec![0.0; plane];
-            for (ch, al) in alpha.iter().enumerate() {
-                map.iter_mut()
-                    .zip(&a[ch * plane..])
-                    .for_each(|(m, v)| *m += al * v);
-            }
-            values.extend(map);
+            values.extend(weighted_sum(a, k, &alpha)); // L = Σ_k α_k A^k
         }
         let classes = rows.class.clone();
         let base = scores(
@@ -134,3 +117,5 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
         Ok(out)
     }
 }
+
+crate::attribution::method::attribution_method!(ScoreCam { layer, batch_size }, |_s| "Score-CAM");

@@ -8,11 +8,9 @@
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 
-use crate::attribution::map::min_max;
-use crate::attribution::pipeline::{at_least, backprop, check_input, resolve_rows, scores, tensor};
-use crate::attribution::target::Rows;
-use crate::models::INPUT;
-use crate::{Activation, Attribution, Error, Explain, ReluGrad, Result, Target};
+use crate::math::min_max;
+use crate::attribution::pipeline::{at_least, batched_input_grads, check_input, resolve_rows, scores};
+use crate::{Activation, Attribution, Error, Explain, Result, Target};
 
 /// Which statistic of the noisy gradients [`SmoothGrad`] reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -139,44 +137,37 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
             vec![0.0f64; rows.len() * img],
             vec![0.0f64; rows.len() * img],
         );
-        let jobs: Vec<usize> = (0..rows.len())
-            .flat_map(|r| std::iter::repeat_n(r, n))
+        let jobs: Vec<(usize, usize)> = (0..rows.len())
+            .flat_map(|r| (0..n).map(move |s| (r, s)))
             .collect();
         let mut rngs: Vec<rand::rngs::StdRng> = (0..rows.len())
             .map(|r| {
                 rand::rngs::StdRng::seed_from_u64(self.seed ^ fnv1a(&x[r * img..(r + 1) * img]))
             })
             .collect();
-        for chunk in jobs.chunks(self.batch_size) {
-            let mut batch = Vec::with_capacity(chunk.len() * img);
-            for &r in chunk {
+        batched_input_grads(
+            self.model,
+            [c, h, w],
+            &rows,
+            &jobs,
+            self.batch_size,
+            target.is_softmax(),
+            |(r, _), batch| {
                 let xi = &x[r * img..(r + 1) * img];
-                let (lo, hi) = min_max(xi);
+                let (lo, hi) = min_max(xi.iter().copied());
                 let sigma = (self.noise * (hi - lo)).max(0.0);
                 let normal = Normal::new(0.0f32, sigma)
                     .map_err(|e| Error::invalid("noise", e.to_string()))?;
                 batch.extend(xi.iter().map(|v| v + normal.sample(&mut rngs[r])));
-            }
-            let class = chunk.iter().map(|&r| rows.class[r]).collect();
-            let sub = Rows {
-                image: chunk.to_vec(),
-                class,
-            };
-            let g = backprop(
-                self.model,
-                tensor(batch, [chunk.len(), c, h, w]),
-                INPUT,
-                ReluGrad::Standard,
-                Some(sub),
-                target.is_softmax(),
-            )?;
-            for (j, &r) in chunk.iter().enumerate() {
-                for (k, &v) in g.grads[j * img..(j + 1) * img].iter().enumerate() {
+                Ok(())
+            },
+            |(r, _), g| {
+                for (k, &v) in g.iter().enumerate() {
                     sum[r * img + k] += v as f64;
                     sum_sq[r * img + k] += (v as f64) * (v as f64);
                 }
-            }
-        }
+            },
+        )?;
         let n = n as f64;
         let values = sum
             .iter()
@@ -216,3 +207,5 @@ fn fnv1a(pixels: &[f32]) -> u64 {
         (h ^ v.to_bits() as u64).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+crate::attribution::method::attribution_method!(SmoothGrad { statistic, samples, noise, seed, batch_size }, |s| SmoothGrad::name(s));

@@ -79,7 +79,7 @@ impl Target {
         match self.base() {
             Target::Predicted => {
                 for (b, row) in logits.chunks(classes.max(1)).enumerate().take(batch) {
-                    rows.push(b, argmax(row));
+                    rows.push(b, crate::math::argmax(row));
                 }
             }
             Target::Class(c) => {
@@ -155,25 +155,6 @@ impl Rows {
     }
 }
 
-/// Index of the largest value (the first on ties, like PyTorch's `argmax`).
-pub(crate) fn argmax(row: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, v) in row.iter().enumerate() {
-        if *v > row[best] {
-            best = i;
-        }
-    }
-    best
-}
-
-/// Softmax of one row, computed stably in f64.
-pub(crate) fn softmax_row(row: &[f32]) -> Vec<f32> {
-    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
-    let exps: Vec<f64> = row.iter().map(|&v| (v as f64 - max).exp()).collect();
-    let total: f64 = exps.iter().sum();
-    exps.iter().map(|e| (e / total) as f32).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,12 +183,5 @@ mod tests {
         assert!(Target::Classes(vec![0]).resolve(&LOGITS, 2).is_err());
         assert!(Target::TopK(0).resolve(&LOGITS, 2).is_err());
         assert!(Target::TopK(4).resolve(&LOGITS, 2).is_err());
-    }
-
-    #[test]
-    fn softmax_sums_to_one_and_argmax_takes_the_first_tie() {
-        let p = softmax_row(&[1000.0, 1000.0, -1000.0]);
-        assert!((p[0] - 0.5).abs() < 1e-6 && p[2] == 0.0);
-        assert_eq!(argmax(&[1.0, 3.0, 3.0]), 1);
     }
 }

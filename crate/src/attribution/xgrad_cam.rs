@@ -5,7 +5,7 @@
 //! Deviation: a channel whose activations sum to 0 gets weight 0 (pytorch-grad-cam adds 1e-7
 //! to the denominator instead); it contributes nothing to the map either way.
 
-use crate::attribution::cam::{cam_method, CamFormula, CamInput};
+use crate::attribution::cam::{cam_method, CamInput, ChannelWeights};
 
 cam_method!(
     /// XGrad-CAM: `α_k = Σ_ij (A^k_ij / Σ_ab A^k_ab) g^k_ij`; `L = Σ_k α_k A^k`.
@@ -27,7 +27,7 @@ cam_method!(
     "XGrad-CAM"
 );
 
-impl CamFormula for XGradCamFormula {
+impl ChannelWeights for XGradCamFormula {
     const NAME: &'static str = "XGrad-CAM";
 
     fn channel_weights(&self, x: &CamInput) -> Vec<f32> {

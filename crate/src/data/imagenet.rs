@@ -165,7 +165,7 @@ impl Preprocess {
             (long(h, w), self.resize)
         };
         crate::size_limit::checked_len("resize", &[3, nh, nw])?;
-        let resized = resize_bilinear(chw, 3, (h, w), (nh, nw));
+        let resized = resize_antialiased(chw, 3, (h, w), (nh, nw));
         let (top, left) = (crop_offset(nh, self.crop), crop_offset(nw, self.crop));
         let s = self.crop;
         let mut out = Vec::with_capacity(3 * s * s);
@@ -186,7 +186,7 @@ fn crop_offset(size: usize, crop: usize) -> usize {
 
 /// Separable bilinear resize with antialiasing when shrinking (the triangle filter is widened
 /// by the scale factor, as in PIL and torchvision `antialias=True`). Layout `[C, H, W]`.
-pub(crate) fn resize_bilinear(
+pub(crate) fn resize_antialiased(
     chw: &[f32],
     channels: usize,
     (h, w): (usize, usize),
@@ -252,11 +252,11 @@ mod tests {
 
     #[test]
     fn resize_keeps_constants_and_averages_when_halving() {
-        let flat = resize_bilinear(&[0.3; 5 * 7], 1, (5, 7), (3, 11));
+        let flat = resize_antialiased(&[0.3; 5 * 7], 1, (5, 7), (3, 11));
         assert!(flat.iter().all(|v| (v - 0.3).abs() < 1e-6));
         // Halving with the widened triangle: weights 1/8, 3/8, 3/8, 1/8 (PIL / torchvision).
         let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
-        let y = resize_bilinear(&x, 1, (1, 8), (1, 4));
+        let y = resize_antialiased(&x, 1, (1, 8), (1, 4));
         let expect = [
             (0.0 * 3.0 + 1.0 * 3.0 + 2.0) / 7.0,
             2.5,

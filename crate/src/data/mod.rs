@@ -10,6 +10,7 @@
 mod imagenet;
 mod mnist;
 mod photo;
+mod pictures;
 pub mod tabular;
 
 pub use imagenet::{imagenet_class, imagenet_classes, Preprocess, IMAGENET_MEAN, IMAGENET_STD};

@@ -5,7 +5,8 @@
 
 use rayon::prelude::*;
 
-use crate::project::{exact_knn, squared_distance, Affinities, AsMatrix, Matrix};
+use crate::project::{exact_knn, squared_distance, Affinities, AsMatrix};
+use crate::Matrix;
 use crate::{Error, Result};
 
 /// `KL(P ‖ Q)` of an embedding against t-SNE affinities, with the exact normaliser
@@ -13,7 +14,7 @@ use crate::{Error, Result};
 ///
 /// # Example
 /// ```
-/// use glassbox::{kl_divergence, Matrix, Tsne};
+/// use glassbox::{evaluate::kl_divergence, Matrix, Tsne};
 /// let data = Matrix::new(8, 1, (0..8).map(|i| i as f32).collect())?;
 /// let p = Tsne::default().perplexity(2.0).affinities(&data)?;
 /// let line = Matrix::new(8, 2, (0..8).flat_map(|i| [i as f32, 0.0]).collect())?;

@@ -8,10 +8,9 @@ use rand::{Rng, SeedableRng};
 
 use crate::attribution::pipeline::{check_input, predict};
 use crate::render::Plot;
+use crate::attribution::Rebind;
+use crate::AttributionMethod;
 use crate::{Activation, Attribution, BarChart, Error, Explain, Figure, LineChart, Result, Target};
-
-/// An attribution method under test: `(model, input, target) → attribution`.
-type MethodFn<'a, M> = Box<dyn Fn(&M, &Activation, Target) -> Result<Attribution> + 'a>;
 
 /// Cascading parameter randomisation: re-initialise the weighted layers from the top down, one
 /// more at each step, and measure how similar each method's maps stay to the trained model's
@@ -24,13 +23,14 @@ type MethodFn<'a, M> = Box<dyn Fn(&M, &Activation, Target) -> Result<Attribution
 ///
 /// # Example
 /// ```
-/// use glassbox::{testing, GradCam, ParameterRandomization, Saliency};
+/// use glassbox::ParameterRandomization;
+/// use glassbox::{testing, Attribution, AttributionMethod, GradCam, Saliency};
 /// let net = testing::gap_net();
 /// let x = testing::random_input([4, 1, 6, 6], 2);
 /// let report = ParameterRandomization::new(&net)
-///     .method("Gradient", |m, x, t| Saliency::new(m).explain(x, t))
-///     .method("Grad-CAM", |m, x, t| Ok(GradCam::new(m, "relu").explain(x, t)?.relu()))
-///     .run(&x)?;
+///     .method(&Saliency::new(&net).named("Gradient"))
+///     .method(&GradCam::new(&net, "relu").then(Attribution::relu))
+///     .evaluate(&x)?;
 /// assert_eq!(report.layers(), &["trained", "fc", "conv"]);
 /// assert_eq!(report.correlations("Gradient").unwrap()[0], 1.0); // the trained model itself
 /// # Ok::<(), glassbox::Error>(())
@@ -39,7 +39,7 @@ pub struct ParameterRandomization<'a, M> {
     model: &'a M,
     layers: Option<Vec<String>>,
     seed: u64,
-    methods: Vec<(String, MethodFn<'a, M>)>,
+    methods: Vec<&'a dyn Rebind<M>>,
 }
 
 impl<'a, M: Explain + Clone> ParameterRandomization<'a, M> {
@@ -65,13 +65,11 @@ impl<'a, M: Explain + Clone> ParameterRandomization<'a, M> {
         self
     }
 
-    /// Adds a method to test; `explain(model, input, target)` must return one map per image.
-    pub fn method(
-        mut self,
-        name: &str,
-        explain: impl Fn(&M, &Activation, Target) -> Result<Attribution> + 'a,
-    ) -> Self {
-        self.methods.push((name.to_string(), Box::new(explain)));
+    /// Adds a method to test, reported under its [`AttributionMethod::name`]; it must return
+    /// one map per image. It is rebuilt on each randomised copy ([`Rebind`]); use
+    /// [`AttributionMethod::then`] to compare post-processed maps (`.then(Attribution::abs)`).
+    pub fn method(mut self, method: &'a dyn Rebind<M>) -> Self {
+        self.methods.push(method);
         self
     }
 
@@ -80,12 +78,12 @@ impl<'a, M: Explain + Clone> ParameterRandomization<'a, M> {
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] without methods; whatever the methods or
     /// [`Explain::randomize_layer`] return.
-    pub fn run(&self, input: &Activation) -> Result<RandomizationReport> {
+    pub fn evaluate(&self, input: &Activation) -> Result<RandomizationReport> {
         check_input(self.model, input)?;
         if self.methods.is_empty() {
             return Err(Error::invalid(
                 "method",
-                "add at least one method with `.method(name, |m, x, t| ...)`",
+                "add at least one method with `.method(&Saliency::new(&model))`",
             ));
         }
         let layers = self.layers.clone().unwrap_or_else(|| {
@@ -101,14 +99,14 @@ impl<'a, M: Explain + Clone> ParameterRandomization<'a, M> {
         let originals: Vec<Attribution> = self
             .methods
             .iter()
-            .map(|(_, f)| f(self.model, input, target.clone()))
+            .map(|m| m.rebind(self.model).explain(input, target.clone()))
             .collect::<Result<_>>()?;
         let mut correlations = vec![vec![1.0f32]; self.methods.len()];
         let mut model = self.model.clone();
         for (step, layer) in layers.iter().enumerate() {
             model.randomize_layer(layer, self.seed.wrapping_add(step as u64))?;
-            for (k, (_, f)) in self.methods.iter().enumerate() {
-                let map = f(&model, input, target.clone())?;
+            for (k, m) in self.methods.iter().enumerate() {
+                let map = m.rebind(&model).explain(input, target.clone())?;
                 correlations[k].push(mean_correlation(&originals[k], &map)?);
             }
         }
@@ -119,7 +117,7 @@ impl<'a, M: Explain + Clone> ParameterRandomization<'a, M> {
             methods: self
                 .methods
                 .iter()
-                .map(|m| m.0.clone())
+                .map(|m| m.name().to_string())
                 .zip(correlations)
                 .collect(),
         })
@@ -195,19 +193,20 @@ crate::render::display_via_figure!(RandomizationReport);
 ///
 /// # Example
 /// ```
-/// use glassbox::{testing, ClassSensitivity, GradCam};
+/// use glassbox::ClassSensitivity;
+/// use glassbox::{testing, GradCam};
 /// let net = testing::gap_net();
 /// let x = testing::random_input([4, 1, 6, 6], 2);
 /// let report = ClassSensitivity::new(&net)
-///     .method("Grad-CAM", |m, x, t| GradCam::new(m, "relu").explain(x, t))
-///     .run(&x)?;
+///     .method(&GradCam::new(&net, "relu"))
+///     .evaluate(&x)?;
 /// assert!(report.mean_correlation("Grad-CAM").unwrap() < 0.99);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
 pub struct ClassSensitivity<'a, M> {
     model: &'a M,
     seed: u64,
-    methods: Vec<(String, MethodFn<'a, M>)>,
+    methods: Vec<&'a dyn AttributionMethod>,
 }
 
 impl<'a, M: Explain> ClassSensitivity<'a, M> {
@@ -226,13 +225,10 @@ impl<'a, M: Explain> ClassSensitivity<'a, M> {
         self
     }
 
-    /// Adds a method to test.
-    pub fn method(
-        mut self,
-        name: &str,
-        explain: impl Fn(&M, &Activation, Target) -> Result<Attribution> + 'a,
-    ) -> Self {
-        self.methods.push((name.to_string(), Box::new(explain)));
+    /// Adds a method to test (a method on the same model), reported under its
+    /// [`AttributionMethod::name`].
+    pub fn method(mut self, method: &'a dyn AttributionMethod) -> Self {
+        self.methods.push(method);
         self
     }
 
@@ -241,7 +237,7 @@ impl<'a, M: Explain> ClassSensitivity<'a, M> {
     /// # Errors
     /// [`crate::ErrorKind::InvalidArgument`] without methods or for a one-class model; the
     /// methods' errors.
-    pub fn run(&self, input: &Activation) -> Result<ClassSensitivityReport> {
+    pub fn evaluate(&self, input: &Activation) -> Result<ClassSensitivityReport> {
         check_input(self.model, input)?;
         let k = self.model.num_classes();
         if self.methods.is_empty() || k < 2 {
@@ -257,13 +253,13 @@ impl<'a, M: Explain> ClassSensitivity<'a, M> {
             .map(|&p| (p + rng.gen_range(1..k)) % k)
             .collect();
         let mut methods = Vec::new();
-        for (name, f) in &self.methods {
-            let a = f(self.model, input, Target::Classes(predicted.clone()))?;
-            let b = f(self.model, input, Target::Classes(other.clone()))?;
+        for m in &self.methods {
+            let a = m.explain(input, Target::Classes(predicted.clone()))?;
+            let b = m.explain(input, Target::Classes(other.clone()))?;
             let rho = (0..a.len())
                 .map(|i| spearman(a.map(i), b.map(i)))
                 .collect::<Result<Vec<f32>>>()?;
-            methods.push((name.clone(), rho));
+            methods.push((m.name().to_string(), rho));
         }
         Ok(ClassSensitivityReport {
             predicted,

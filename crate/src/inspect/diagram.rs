@@ -5,8 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::summary::thousands;
-use crate::models::{Explain, LayerInfo};
-use crate::{Canvas, Error, Figure, Result};
+use crate::models::LayerInfo;
+use crate::Explain;
+use crate::{render::Canvas, Error, Figure, Result};
 
 const MARGIN: i32 = 16;
 const TITLE_H: i32 = 34;
@@ -25,7 +26,7 @@ const MAX_COLUMN: usize = 14;
 ///
 /// Layers that change neither the shape nor hold parameters (ReLU, dropout) get slim one-line
 /// boxes. Shapes are the declared [`LayerInfo::out_shape`]s (no forward pass is run; compare
-/// with the measured ones in [`crate::Summary`]).
+/// with the measured ones in [`crate::inspect::Summary`]).
 #[derive(Clone, Debug)]
 pub struct NetworkDiagram {
     title: String,

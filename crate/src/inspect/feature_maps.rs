@@ -2,8 +2,10 @@
 
 use dfdx::prelude::HasShape;
 
-use crate::models::{Activation, Explain, ReluGrad};
-use crate::render::{display_via_figure, Colormap, ImageGrid, Picture, Plot, TileScaling};
+use crate::Explain;
+use crate::{Activation, ReluGrad};
+use crate::render::{display_via_figure, Plot, TileScaling};
+use crate::{Colormap, ImageGrid, Picture};
 use crate::{Error, Figure, Result};
 
 /// Channels shown by default when a layer has more.
@@ -17,7 +19,7 @@ const DEFAULT_MAX: usize = 64;
 /// (shows each channel's pattern); [`FeatureMaps::shared_scale`] uses one scale for all, so
 /// magnitudes compare (with a colorbar).
 ///
-/// Made by [`crate::Inspect::feature_maps`].
+/// Made by [`crate::inspect::Inspect::feature_maps`].
 #[derive(Clone, PartialEq)]
 pub struct FeatureMaps {
     title: String,

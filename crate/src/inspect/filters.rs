@@ -9,8 +9,10 @@
 
 use dfdx::prelude::*;
 
-use crate::models::{Explain, ReluGrad};
-use crate::render::{display_via_figure, ImageGrid, Picture, Plot, TileScaling};
+use crate::Explain;
+use crate::ReluGrad;
+use crate::render::{display_via_figure, Plot, TileScaling};
+use crate::{ImageGrid, Picture};
 use crate::{Error, Figure, Result};
 
 /// The filters of a model's first conv layer, `[O, C, K, K]`, recovered from input gradients.
@@ -19,7 +21,7 @@ use crate::{Error, Figure, Result};
 /// scaled on its own, as in Krizhevsky et al. 2012, fig. 3), gray otherwise (the mean over
 /// input channels when there are more than one but not three).
 ///
-/// Made by [`crate::Inspect::filters`].
+/// Made by [`crate::inspect::Inspect::filters`].
 #[derive(Clone, PartialEq)]
 pub struct Filters {
     title: String,

@@ -14,14 +14,15 @@ pub use feature_maps::FeatureMaps;
 pub use filters::Filters;
 pub use summary::{summary, Summary, SummaryRow};
 
-use crate::models::{Activation, Explain};
+use crate::Explain;
+use crate::Activation;
 use crate::Result;
 
-/// Inspection for every [`Explain`] model: `use glassbox::Inspect;` (it is in the prelude).
+/// Inspection for every [`Explain`] model: `use glassbox::inspect::Inspect;` (it is in the prelude).
 ///
 /// # Example
 /// ```
-/// use glassbox::{Inspect, MnistNet, Plot};
+/// use glassbox::{inspect::Inspect, MnistNet, render::Plot};
 /// let net = MnistNet::new(0);
 /// let summary = net.summary();
 /// summary.check()?; // every measured shape equals the declared one

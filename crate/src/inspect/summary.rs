@@ -3,7 +3,8 @@
 
 use dfdx::prelude::{Cpu, HasShape, ZerosTensor};
 
-use crate::models::{Explain, ReluGrad};
+use crate::Explain;
+use crate::ReluGrad;
 use crate::{Error, Result};
 
 /// One layer's line in a [`Summary`].
@@ -15,7 +16,7 @@ pub struct SummaryRow {
     pub kind: String,
     /// The block it belongs to, if any.
     pub group: Option<String>,
-    /// The output shape `[C, H, W]` the model declares in [`crate::LayerInfo::out_shape`].
+    /// The output shape `[C, H, W]` the model declares in [`crate::models::LayerInfo::out_shape`].
     pub declared_shape: [usize; 3],
     /// The output shape the forward pass produced, or why it failed.
     pub shape: std::result::Result<[usize; 3], String>,
@@ -96,7 +97,7 @@ impl Summary {
         self.rows.iter().map(|r| r.params).sum()
     }
 
-    /// Parameters an optimiser updates. [`crate::LayerInfo::params`] counts trainable ones, so
+    /// Parameters an optimiser updates. [`crate::models::LayerInfo::params`] counts trainable ones, so
     /// this equals [`Summary::total_params`] (dfdx 0.13 layers have no frozen buffers).
     pub fn trainable_params(&self) -> usize {
         self.total_params()
@@ -136,7 +137,7 @@ impl Summary {
     ///
     /// # Errors
     /// [`crate::ErrorKind::Shape`] naming the first layer whose measured shape differs from its
-    /// [`crate::LayerInfo::out_shape`]; the forward pass' own error if a layer failed.
+    /// [`crate::models::LayerInfo::out_shape`]; the forward pass' own error if a layer failed.
     pub fn check(&self) -> Result<()> {
         for r in &self.rows {
             match &r.shape {

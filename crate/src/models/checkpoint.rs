@@ -81,18 +81,18 @@ impl Checkpoint {
     ///
     /// # Example
     /// ```
-    /// use glassbox::Checkpoint;
+    /// use glassbox::models::Checkpoint;
     /// let dir = std::env::temp_dir().join("glassbox-doc-allow-non-finite");
     /// std::fs::create_dir_all(&dir).unwrap();
     /// let path = dir.join("nan.safetensors");
     /// glassbox::models::write_safetensors(&path, &[("w".into(), vec![2], vec![1.0, f32::NAN])])?;
     /// assert!(Checkpoint::open(&path)?.tensor("w").is_err());
-    /// let values = Checkpoint::open(&path)?.allow_non_finite().tensor("w")?;
+    /// let values = Checkpoint::open(&path)?.allow_non_finite(true).tensor("w")?;
     /// assert!(values[1].is_nan());
     /// # Ok::<(), glassbox::Error>(())
     /// ```
-    pub fn allow_non_finite(mut self) -> Self {
-        self.allow_non_finite = true;
+    pub fn allow_non_finite(mut self, allow: bool) -> Self {
+        self.allow_non_finite = allow;
         self
     }
 

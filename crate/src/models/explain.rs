@@ -1,31 +1,13 @@
 //! The [`Explain`] trait: named layers and a forward pass split at any of them.
 
-use dfdx::prelude::{Cpu, NoneTape, Tape, Tensor};
+use dfdx::prelude::{Cpu, Tape};
 use serde::{Deserialize, Serialize};
 
+use crate::{Activation, Logits, ReluGrad};
 use crate::Result;
-
-/// A batch of images or activations, `[B, C, H, W]`, with runtime sizes.
-///
-/// Fully-connected activations are `[B, N, 1, 1]`, so every layer has the same type.
-pub type Activation<T = NoneTape> = Tensor<(usize, usize, usize, usize), f32, Cpu, T>;
-
-/// Pre-softmax class scores, `[B, classes]`.
-pub type Logits<T = NoneTape> = Tensor<(usize, usize), f32, Cpu, T>;
 
 /// The pseudo-layer name of the model's input: `forward_to(x, INPUT)` is `x` itself.
 pub const INPUT: &str = "input";
-
-/// How ReLUs pass gradients backwards.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ReluGrad {
-    /// The true gradient: passes where the ReLU's input was positive.
-    #[default]
-    Standard,
-    /// Guided backpropagation (Springenberg et al. 2015, <https://arxiv.org/abs/1412.6806>):
-    /// passes only positive gradients, and only where the input was positive.
-    Guided,
-}
 
 /// One named layer of a model, as listed by [`Explain::layers`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use dfdx::nn::{NonMutableModule, ZeroSizedModule};
 use dfdx::prelude::{Cpu, HasShape, Tape};
 use dfdx::tensor_ops::ReshapeTo;
 
-use super::util::{device, linear, reinit, rng};
+use super::util::{linear, reinit, rng};
 use crate::nn::{
     avg_pool2d, flatten, global_avg_pool, max_pool2d, relu, AvgPool2d, Conv2d, Flatten,
     GlobalAvgPool, MaxPool2d,
@@ -194,7 +194,7 @@ impl Layer for GlobalAvgPool {
         let (b, c, _, _) = *x.shape();
         global_avg_pool(x)?
             .try_reshape_like(&(b, c, 1, 1))
-            .map_err(device)
+            .map_err(crate::Error::device)
     }
     fn is_global_pool(&self) -> bool {
         true
@@ -209,7 +209,7 @@ impl Layer for Flatten {
         let b = x.shape().0;
         let flat = flatten(x)?;
         let n = flat.shape().1;
-        flat.try_reshape_like(&(b, n, 1, 1)).map_err(device)
+        flat.try_reshape_like(&(b, n, 1, 1)).map_err(crate::Error::device)
     }
 }
 

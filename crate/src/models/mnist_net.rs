@@ -6,7 +6,8 @@ use dfdx::nn::modules::Linear;
 use dfdx::nn::{ModuleVisitor, TensorCollection};
 use dfdx::prelude::*;
 
-use super::explain::{GapHead, LayerInfo, ReluGrad, INPUT};
+use super::explain::{GapHead, LayerInfo, INPUT};
+use crate::nn::ReluGrad;
 use super::layer::Layer;
 use super::util::{check_input, he_normal, layer_table, linear, reinit, rng, to_logits};
 use super::weights::{load_weights, save_safetensors, LoadReport};
@@ -113,7 +114,7 @@ impl MnistNet<f32, Cpu> {
     /// Loads weights saved by [`MnistNet::save`].
     ///
     /// # Errors
-    /// As [`crate::load_safetensors`]: unreadable file, missing or mis-shaped tensors, and
+    /// As [`crate::models::load_safetensors`]: unreadable file, missing or mis-shaped tensors, and
     /// NaN or infinite weights ([`crate::ErrorKind::NonFinite`] naming the tensor; load those
     /// with [`MnistNet::load_checkpoint`] and [`Checkpoint::allow_non_finite`]).
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
@@ -144,7 +145,7 @@ impl MnistNet<f32, Cpu> {
     /// As [`Explain::forward`].
     pub fn predict(&self, x: &Activation) -> Result<Vec<usize>> {
         let logits = self.forward(x.clone())?;
-        Ok(argmax_rows(&logits))
+        Ok(super::train::predicted(&logits))
     }
 
     fn step<T: Tape<f32, Cpu>>(
@@ -176,20 +177,6 @@ impl MnistNet<f32, Cpu> {
                 Error::unknown_layer(layer, LAYERS.iter().map(|l| l.0.to_string()).collect())
             })
     }
-}
-
-/// The index of the largest value of each row of `[B, classes]` logits.
-pub(crate) fn argmax_rows<T>(logits: &Logits<T>) -> Vec<usize> {
-    let (_, classes) = *logits.shape();
-    logits
-        .as_vec()
-        .chunks(classes)
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .fold(0, |best, (i, v)| if *v > row[best] { i } else { best })
-        })
-        .collect()
 }
 
 impl Explain for MnistNet<f32, Cpu> {

@@ -17,12 +17,12 @@
 //! any field, the layer table (output shapes measured by one forward pass at the declared input
 //! shape, parameter counts from dfdx), checkpoint keys, the CAM head when the model ends in
 //! global-average-pool + linear, and `randomize_layer` — plus dfdx's `TensorCollection` (so
-//! `dev.build_module::<Net, f32>()`, dfdx's optimisers and [`crate::load_safetensors`] work):
+//! `dev.build_module::<Net, f32>()`, dfdx's optimisers and [`crate::models::load_safetensors`] work):
 //!
 //! ```
 //! use dfdx::prelude::*;
 //! use glassbox::models::{Linear, Relu};
-//! use glassbox::{Conv2d, Explain, GlobalAvgPool, GradCam, MaxPool2d, Target};
+//! use glassbox::{nn::Conv2d, Explain, nn::GlobalAvgPool, GradCam, nn::MaxPool2d, Target};
 //!
 //! #[derive(Explain, Clone, Debug)]
 //! #[explain(input = [1, 28, 28], classes = 10)]
@@ -48,8 +48,8 @@
 //! Attributes: on the struct `input = [C, H, W]` and `classes = N` (required) and
 //! `name = "…"`; on a field `relu` (followed by a ReLU), `name = "…"` (the layer's name for
 //! methods), `key = "…"` (its checkpoint key prefix, e.g. torchvision's `"features.0"`) and
-//! `skip` (not a layer; rebuilt with `Default`). Fields may be glassbox's [`crate::Conv2d`],
-//! pools, [`crate::Flatten`] and [`Relu`], dfdx's `Linear` ([`Linear`]), and any type of yours
+//! `skip` (not a layer; rebuilt with `Default`). Fields may be glassbox's [`crate::nn::Conv2d`],
+//! pools, [`crate::nn::Flatten`] and [`Relu`], dfdx's `Linear` ([`Linear`]), and any type of yours
 //! implementing [`Layer`] and dfdx's `TensorCollection`. Bad input is a compile error saying
 //! what to write instead. A derived model is f32 on the CPU.
 //!
@@ -62,7 +62,7 @@
 //! ```
 //! use dfdx::prelude::*;
 //! use glassbox::models::INPUT;
-//! use glassbox::{global_avg_pool, Activation, Conv2d, Error, Explain, LayerInfo, Logits, ReluGrad, Result};
+//! use glassbox::{nn::global_avg_pool, Activation, nn::Conv2d, Error, Explain, models::LayerInfo, Logits, ReluGrad, Result};
 //!
 //! struct Tiny {
 //!     conv: Conv2d<1, 4, 3, 1, 1>,
@@ -115,35 +115,36 @@ mod checkpoint;
 pub(crate) mod divergence;
 #[cfg(feature = "download")]
 mod download_progress;
-mod explain;
+pub(crate) mod explain;
 #[cfg(feature = "download")]
-mod hub;
+pub(crate) mod hub;
 mod layer;
-mod mnist_net;
+pub(crate) mod mnist_net;
 mod param;
 mod pickle;
 mod pth;
-mod seeded;
+pub(crate) mod seeded;
 mod stored_tensor;
-mod top_k;
-mod train;
+pub(crate) mod tabular_mlp;
+pub(crate) mod top_k;
+pub(crate) mod train;
 mod util;
-mod vgg;
+pub(crate) mod vgg;
 mod vgg_layers;
 mod weights;
 
 pub use checkpoint::{write_safetensors, Checkpoint};
-pub use explain::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad, INPUT};
+pub use explain::{GapHead, LayerInfo, INPUT};
+pub(crate) use explain::Explain;
 #[cfg(feature = "download")]
-pub use hub::{hub_file, Hub};
+pub use hub::Hub;
 pub use layer::{Layer, Linear, Relu};
-pub use mnist_net::MnistNet;
 pub use param::Param;
-pub use seeded::Seeded;
-pub use top_k::{top_k, Prediction, TopK};
-pub use train::{accuracy, train, EpochSummary, Fit, TrainHistory, TrainStep};
+pub use top_k::{Prediction, TopK};
+pub use train::{accuracy, EpochSummary, TrainHistory, TrainStep};
+pub(crate) use train::Fit;
 pub(crate) use util::{check_input, to_logits};
-pub use vgg::{Vgg11, Vgg13, Vgg16, Vgg19, VggKeys};
+pub use vgg::VggKeys;
 pub use weights::{
     load_safetensors, load_weights, named_tensors, save_safetensors, KeyAliases, LoadReport,
 };

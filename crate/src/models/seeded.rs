@@ -9,7 +9,8 @@ use dfdx::prelude::Cpu;
 ///
 /// # Example
 /// ```
-/// use glassbox::models::{Linear, Seeded};
+/// use glassbox::models::Linear;
+/// use glassbox::Seeded;
 /// let a = Linear::<4, 2>::seeded(7);
 /// let b = Linear::<4, 2>::seeded(7);
 /// assert_eq!(a.weight.as_vec(), b.weight.as_vec());

@@ -11,27 +11,30 @@ use rand::{rngs::StdRng, seq::SliceRandom, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use super::divergence::{check_learning_rate, check_loss};
-use super::mnist_net::{argmax_rows, MnistNet};
+use super::mnist_net::MnistNet;
 use crate::data::{Mnist, MnistSplit};
+use crate::Logits;
 use crate::{Error, Explain, Result};
 
-/// Training settings for [`MnistNet::train`].
+/// Training settings for every trainer: [`MnistNet::train`] and [`train`] (whose learning rate
+/// follows a cosine from `lr` down to 0 over all steps) and [`crate::TabularMlp::train`]
+/// (constant `lr`; start from [`Fit::tabular`]).
 ///
-/// Adam with the learning rate following a cosine from `lr` down to 0 over all steps;
-/// the shuffling and the initial weights come from `seed`, so a run is reproducible.
+/// All use Adam on cross-entropy; the shuffling and the initial weights come from `seed`, so a
+/// run is reproducible.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fit {
     /// Passes over the training split.
     pub epochs: usize,
     /// Peak learning rate (Adam).
     pub lr: f64,
-    /// Images per step.
+    /// Rows (images) per step.
     pub batch: usize,
     /// Seed for the initial weights and the shuffling.
     pub seed: u64,
     /// Print one line per epoch (loss, accuracy, time).
     pub verbose: bool,
-    /// Use only the first `n` training digits (quick tests); `None` for all.
+    /// Use only the first `n` training rows (quick tests); `None` for all.
     pub limit: Option<usize>,
 }
 
@@ -45,6 +48,27 @@ impl Default for Fit {
             verbose: true,
             limit: None,
         }
+    }
+}
+
+impl Fit {
+    /// The settings [`crate::TabularMlp`] is tuned for: 40 epochs, batches of 64, learning rate
+    /// 3e-3, seed 0, verbose, all rows.
+    pub fn tabular() -> Self {
+        Self {
+            epochs: 40,
+            lr: 3e-3,
+            batch: 64,
+            ..Self::default()
+        }
+    }
+
+    /// Refuses zero epochs or batch and a learning rate that is not positive and finite.
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.epochs == 0 || self.batch == 0 {
+            return Err(Error::invalid("fit", "epochs and batch must be at least 1"));
+        }
+        check_learning_rate("lr", self.lr)
     }
 }
 
@@ -149,10 +173,7 @@ where
     M: Explain + TensorCollection<f32, Cpu>,
 {
     let _ids = crate::nn::id_guard();
-    if fit.epochs == 0 || fit.batch == 0 {
-        return Err(Error::invalid("fit", "epochs and batch must be at least 1"));
-    }
-    check_learning_rate("lr", fit.lr)?;
+    fit.check()?;
     if model.num_classes() != 10 {
         return Err(Error::shape(
             format!("{} logits", model.name()),
@@ -161,78 +182,148 @@ where
         ));
     }
     let dev = Cpu::seed_from_u64(fit.seed);
-    let mut opt = Adam::new(
+    let n = mnist.train.len();
+    let mut history = TrainHistory::default();
+    let start = Instant::now();
+    let steps = adam_epochs(
         model,
+        n,
+        &fit,
+        Schedule::Cosine,
+        |model, chunk, grads| {
+            let x = mnist.train.images(chunk.iter().copied())?;
+            let labels: Vec<usize> = chunk.iter().map(|&i| mnist.train.label(i)).collect();
+            let logits = model.forward(x.traced(grads))?;
+            let hits = hits(&logits, &labels);
+            Ok((cross_entropy_with_logits_loss(logits, one_hot(&dev, &labels, 10)), hits))
+        },
+        |model, epoch, batches| {
+            let rows: usize = batches.iter().map(|b| b.rows).sum();
+            let summary = EpochSummary {
+                epoch,
+                loss: batches.iter().map(|b| b.step.loss).sum::<f32>() / batches.len() as f32,
+                train_accuracy: batches.iter().map(|b| b.hits).sum::<usize>() as f32 / rows as f32,
+                test_accuracy: accuracy(model, &mnist.test)?,
+                seconds: start.elapsed().as_secs_f64(),
+            };
+            if fit.verbose {
+                println!(
+                    "epoch {}/{}: loss {:.4}, train accuracy {:.2} %, test accuracy {:.2} % ({:.1} s)",
+                    epoch + 1,
+                    fit.epochs,
+                    summary.loss,
+                    100.0 * summary.train_accuracy,
+                    100.0 * summary.test_accuracy,
+                    summary.seconds
+                );
+            }
+            history.epochs.push(summary);
+            Ok(())
+        },
+    )?;
+    history.steps = steps;
+    Ok(history)
+}
+
+/// How the learning rate moves over a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Schedule {
+    /// `fit.lr` throughout.
+    Constant,
+    /// A cosine from `fit.lr` down to 0 over all steps.
+    Cosine,
+}
+
+/// One step of [`adam_epochs`], as the epoch callback sees it.
+pub(crate) struct Batch {
+    /// The step's record (loss, batch accuracy, learning rate).
+    pub step: TrainStep,
+    /// Rows in the batch.
+    pub rows: usize,
+    /// Rows classified correctly.
+    pub hits: usize,
+}
+
+/// The one training loop: Adam on `params` over `fit.epochs` shuffled passes through `rows`
+/// row indices (the first `fit.limit`), `fit.batch` at a time. `loss` turns a batch of row
+/// indices into its loss (on a tape made from the gradients it is given) and its number of
+/// correct rows; `end_epoch` sees the epoch's batches. Stops at the first non-finite loss.
+/// Returns every step.
+pub(crate) fn adam_epochs<P: TensorCollection<f32, Cpu>>(
+    params: &mut P,
+    rows: usize,
+    fit: &Fit,
+    schedule: Schedule,
+    mut loss: impl FnMut(
+        &P,
+        &[usize],
+        Gradients<f32, Cpu>,
+    ) -> Result<(Tensor<(), f32, Cpu, OwnedTape<f32, Cpu>>, usize)>,
+    mut end_epoch: impl FnMut(&P, usize, &[Batch]) -> Result<()>,
+) -> Result<Vec<TrainStep>> {
+    let mut opt = Adam::new(
+        params,
         AdamConfig {
             lr: fit.lr,
             ..Default::default()
         },
     );
-    let mut grads = model.alloc_grads();
+    let mut grads = params.alloc_grads();
     let mut rng = StdRng::seed_from_u64(fit.seed);
-    let n = fit.limit.unwrap_or(usize::MAX).min(mnist.train.len());
+    let n = fit.limit.unwrap_or(usize::MAX).min(rows);
     let mut order: Vec<usize> = (0..n).collect();
     let total_steps = fit.epochs * n.div_ceil(fit.batch);
-    let mut history = TrainHistory::default();
-    let start = Instant::now();
+    let mut steps = Vec::with_capacity(total_steps);
     for epoch in 0..fit.epochs {
         order.shuffle(&mut rng);
-        let (mut loss_sum, mut correct, first) = (0.0, 0, history.steps.len());
+        let mut batches = Vec::new();
         for chunk in order.chunks(fit.batch) {
-            let step = history.steps.len();
-            let lr = fit.lr
-                * 0.5
-                * (1.0 + (std::f64::consts::PI * step as f64 / total_steps as f64).cos());
+            let step = steps.len() + batches.len();
+            let lr = match schedule {
+                Schedule::Constant => fit.lr,
+                Schedule::Cosine => {
+                    fit.lr
+                        * 0.5
+                        * (1.0 + (std::f64::consts::PI * step as f64 / total_steps as f64).cos())
+                }
+            };
             opt.cfg.lr = lr;
-            let x = mnist.train.images(chunk.iter().copied())?;
-            let labels: Vec<usize> = chunk.iter().map(|&i| mnist.train.label(i)).collect();
-            let logits = model.forward(x.traced(grads))?;
-            let hits = argmax_rows(&logits)
-                .iter()
-                .zip(&labels)
-                .filter(|(p, l)| p == l)
-                .count();
-            let loss = cross_entropy_with_logits_loss(logits, one_hot(&dev, &labels));
-            let loss_value = loss.array();
+            let (batch_loss, hits) = loss(params, chunk, grads)?;
+            let loss_value = batch_loss.array();
             check_loss("lr", fit.lr, loss_value, step)?;
-            grads = loss.backward();
-            opt.update(model, &grads).map_err(|e| {
-                Error::new(crate::ErrorKind::Device {
-                    reason: format!("{e:?}"),
-                })
-            })?;
-            model.zero_grads(&mut grads);
-            loss_sum += loss_value;
-            correct += hits;
-            history.steps.push(TrainStep {
-                step,
-                epoch,
-                loss: loss_value,
-                accuracy: hits as f32 / chunk.len() as f32,
-                lr,
+            grads = batch_loss.backward();
+            opt.update(params, &grads).map_err(Error::device)?;
+            params.zero_grads(&mut grads);
+            batches.push(Batch {
+                step: TrainStep {
+                    step,
+                    epoch,
+                    loss: loss_value,
+                    accuracy: hits as f32 / chunk.len() as f32,
+                    lr,
+                },
+                rows: chunk.len(),
+                hits,
             });
         }
-        let summary = EpochSummary {
-            epoch,
-            loss: loss_sum / (history.steps.len() - first) as f32,
-            train_accuracy: correct as f32 / n as f32,
-            test_accuracy: accuracy(model, &mnist.test)?,
-            seconds: start.elapsed().as_secs_f64(),
-        };
-        if fit.verbose {
-            println!(
-                "epoch {}/{}: loss {:.4}, train accuracy {:.2} %, test accuracy {:.2} % ({:.1} s)",
-                epoch + 1,
-                fit.epochs,
-                summary.loss,
-                100.0 * summary.train_accuracy,
-                100.0 * summary.test_accuracy,
-                summary.seconds
-            );
-        }
-        history.epochs.push(summary);
+        end_epoch(params, epoch, &batches)?;
+        steps.extend(batches.into_iter().map(|b| b.step));
     }
-    Ok(history)
+    Ok(steps)
+}
+
+/// How many rows of `logits` have their largest score at the label.
+pub(crate) fn hits<T>(logits: &Logits<T>, labels: &[usize]) -> usize {
+    predicted(logits)
+        .iter()
+        .zip(labels)
+        .filter(|(p, l)| p == l)
+        .count()
+}
+
+/// The class with the largest score in each row of `logits`.
+pub(crate) fn predicted<T>(logits: &Logits<T>) -> Vec<usize> {
+    crate::math::argmax_rows(&logits.as_vec(), logits.shape().1)
 }
 
 /// The fraction of `split` that `model` classifies correctly.
@@ -244,20 +335,17 @@ pub fn accuracy<M: Explain>(model: &M, split: &MnistSplit) -> Result<f32> {
     for start in (0..split.len()).step_by(500) {
         let end = (start + 500).min(split.len());
         let logits = model.forward(split.images(start..end)?)?;
-        correct += argmax_rows(&logits)
-            .iter()
-            .zip(&split.labels()[start..end])
-            .filter(|(p, l)| p == l)
-            .count();
+        correct += hits(&logits, &split.labels()[start..end]);
     }
     Ok(correct as f32 / split.len().max(1) as f32)
 }
 
-fn one_hot(dev: &Cpu, labels: &[usize]) -> Tensor<(usize, usize), f32, Cpu> {
-    let mut data = vec![0.0; labels.len() * 10];
+/// Row-major one-hot targets `[labels, classes]`.
+pub(crate) fn one_hot(dev: &Cpu, labels: &[usize], classes: usize) -> Tensor<(usize, usize), f32, Cpu> {
+    let mut data = vec![0.0; labels.len() * classes];
     labels
         .iter()
         .enumerate()
-        .for_each(|(i, &l)| data[i * 10 + l] = 1.0);
-    dev.tensor_from_vec(data, (labels.len(), 10))
+        .for_each(|(i, &l)| data[i * classes + l] = 1.0);
+    dev.tensor_from_vec(data, (labels.len(), classes))
 }

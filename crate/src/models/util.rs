@@ -22,9 +22,9 @@ pub(crate) fn linear<const I: usize, const O: usize, T: Tape<f32, Cpu>>(
             &[b, c, h, w],
         ));
     }
-    let x = x.try_reshape_like(&(b, Const::<I>)).map_err(device)?;
+    let x = x.try_reshape_like(&(b, Const::<I>)).map_err(Error::device)?;
     let y = crate::nn::linear(layer, x)?;
-    y.try_reshape_like(&(b, O, 1, 1)).map_err(device)
+    y.try_reshape_like(&(b, O, 1, 1)).map_err(Error::device)
 }
 
 /// `[B, N, 1, 1]` → `[B, N]` logits.
@@ -33,14 +33,7 @@ pub(crate) fn to_logits<T: Tape<f32, Cpu>>(x: Activation<T>) -> Result<crate::Lo
     if h * w != 1 {
         return Err(Error::shape("logits", "[B, classes, 1, 1]", &[b, n, h, w]));
     }
-    x.try_reshape_like(&(b, n)).map_err(device)
-}
-
-/// A dfdx device error as a glassbox error.
-pub(crate) fn device(e: CpuError) -> Error {
-    Error::new(crate::ErrorKind::Device {
-        reason: format!("{e:?}"),
-    })
+    x.try_reshape_like(&(b, n)).map_err(Error::device)
 }
 
 /// Checks a model input: `[B, channels, H, W]` with `H, W ≥ min_side`, finite values.
@@ -81,7 +74,7 @@ pub(crate) fn rng(seed: u64) -> StdRng {
 }
 
 /// A compact layer table for a model's `Display`: name, kind, output shape, parameters.
-pub(crate) fn layer_table(title: &str, input: [usize; 3], layers: &[crate::LayerInfo]) -> String {
+pub(crate) fn layer_table(title: &str, input: [usize; 3], layers: &[crate::models::LayerInfo]) -> String {
     let total: usize = layers.iter().map(|l| l.params).sum();
     let shape = |s: [usize; 3]| format!("{}×{}×{}", s[0], s[1], s[2]);
     let mut out = format!(

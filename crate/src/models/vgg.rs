@@ -14,13 +14,14 @@
 //! **Checkpoints.** Keys are torchvision's (`features.0.weight` … `classifier.6.bias`); timm's
 //! `vgg16.tv_in1k` names (`pre_logits.fc1.weight` stored as a 4096×512×7×7 conv, `pre_logits.fc2`,
 //! `head.fc`) load too, from safetensors or straight from torchvision's `.pth` files
-//! (`vgg16-397923af.pth`; see [`crate::Checkpoint`]).
+//! (`vgg16-397923af.pth`; see [`crate::models::Checkpoint`]).
 
 use dfdx::nn::modules::Linear;
 use dfdx::prelude::*;
 
 use super::checkpoint::{write_safetensors, Checkpoint};
-use super::explain::{LayerInfo, ReluGrad, INPUT};
+use super::explain::{LayerInfo, INPUT};
+use crate::nn::ReluGrad;
 use super::param::{load_params, Param};
 use super::util::{check_input, layer_table, linear, reinit, rng, to_logits};
 use super::vgg_layers::{steps, timm_key, Step, TIMM_ALIASES};
@@ -96,18 +97,18 @@ macro_rules! vgg {
             /// [`crate::hub_file`]).
             ///
             /// # Errors
-            /// As [`crate::Hub::file`] and [`Self::load`].
+            /// As [`crate::models::Hub::file`] and [`Self::load`].
             #[cfg(feature = "download")]
             pub fn pretrained() -> Result<Self> {
-                Self::pretrained_from(&crate::Hub::from_env())
+                Self::pretrained_from(&crate::models::Hub::from_env())
             }
 
             /// As [`Self::pretrained`], through `hub` (another cache, server or offline mode).
             ///
             /// # Errors
-            /// As [`crate::Hub::file`] and [`Self::load`].
+            /// As [`crate::models::Hub::file`] and [`Self::load`].
             #[cfg(feature = "download")]
-            pub fn pretrained_from(hub: &crate::Hub) -> Result<Self> {
+            pub fn pretrained_from(hub: &crate::models::Hub) -> Result<Self> {
                 Self::load(hub.file($repo, "model.safetensors")?)
             }
 
@@ -119,7 +120,7 @@ macro_rules! vgg {
             /// As [`Self::load`] for a cached file that does not load.
             #[cfg(feature = "download")]
             pub fn cached_pretrained() -> Result<Option<Self>> {
-                crate::Hub::from_env()
+                crate::models::Hub::from_env()
                     .cached($repo, "model.safetensors")?
                     .map(Self::load)
                     .transpose()

@@ -1,7 +1,7 @@
 //! The layer table shared by the VGG family: names, checkpoint keys, kinds and shapes derived
 //! from a configuration (channels per block), in torchvision's `features` / `classifier` order.
 
-use crate::LayerInfo;
+use crate::models::LayerInfo;
 
 /// One step of a VGG forward pass.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::device::NnDevice;
 use super::float::NnFloat;
 use super::pool_geometry::Windows;
-use super::tape::{contiguous, device_error, dims4, tensor_from, writable, Scratch, Tensor4};
+use super::tape::{contiguous, dims4, tensor_from, writable, Scratch, Tensor4};
 use crate::Result;
 
 /// 2-D average pooling over `kernel`×`kernel` windows, like `torch.nn.functional.avg_pool2d`
@@ -17,14 +17,14 @@ use crate::Result;
 /// `[B, C, H, W]` → `[B, C, OH, OW]`, `OH = ⌊(H + 2·padding − kernel) / stride⌋ + 1`.
 ///
 /// # Errors
-/// As [`crate::max_pool2d`].
+/// As [`crate::nn::max_pool2d`].
 ///
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec(vec![1.0f32, 2.0, 3.0, 6.0], (1, 1, 2, 2));
-/// let y = glassbox::avg_pool2d(x, 2, 2, 0)?;
+/// let y = glassbox::nn::avg_pool2d(x, 2, 2, 0)?;
 /// assert_eq!(y.as_vec(), vec![3.0]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
@@ -71,7 +71,7 @@ pub(super) fn avg_on_cpu<E: NnFloat, T: Tape<E, Cpu>>(
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec((0..5).map(|v| v as f32).collect(), (1, 1, 1, 5));
-/// let y = glassbox::adaptive_avg_pool2d(x, (1, 3))?;
+/// let y = glassbox::nn::adaptive_avg_pool2d(x, (1, 3))?;
 /// // Windows [0, 2), [1, 4), [3, 5).
 /// assert_eq!(y.as_vec(), vec![0.5, 2.0, 3.5]);
 /// # Ok::<(), glassbox::Error>(())
@@ -102,7 +102,7 @@ pub(super) fn adaptive_on_cpu<E: NnFloat, T: Tape<E, Cpu>>(
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec(vec![1.0f32, 3.0, 10.0, 20.0], (1, 2, 1, 2));
-/// assert_eq!(glassbox::global_avg_pool(x)?.as_vec(), vec![2.0, 15.0]);
+/// assert_eq!(glassbox::nn::global_avg_pool(x)?.as_vec(), vec![2.0, 15.0]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
 pub fn global_avg_pool<E: NnFloat, D: NnDevice<E>, T: Tape<E, D>>(
@@ -110,7 +110,7 @@ pub fn global_avg_pool<E: NnFloat, D: NnDevice<E>, T: Tape<E, D>>(
 ) -> Result<Tensor<(usize, usize), E, D, T>> {
     let (b, c, _, _) = *x.shape();
     let y = adaptive_avg_pool2d(x, (1, 1))?;
-    y.try_reshape_like(&(b, c)).map_err(device_error)
+    y.try_reshape_like(&(b, c)).map_err(crate::Error::device)
 }
 
 /// Averages every window; `divisor` overrides the window area (`count_include_pad`).

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 /// dfdx devices, see [`NnDevice`]); the input gradient is
 /// the same kernel on the flipped weights (stride 1) or a product + col2im. Gradients for the
 /// weight and bias are written to the `Gradients` under their tensors' ids, as for dfdx's own
-/// layers; wrap the forward pass in [`crate::without_weight_grads`] to skip them when only the
+/// layers; wrap the forward pass in [`crate::nn::without_weight_grads`] to skip them when only the
 /// input gradient is wanted (about a third less backward work).
 ///
 /// # Shapes
@@ -39,7 +39,7 @@ use rayon::prelude::*;
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
-/// use glassbox::{conv2d, Conv2dParams};
+/// use glassbox::{nn::conv2d, nn::Conv2dParams};
 ///
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec((0..16).map(|v| v as f32).collect(), (1, 1, 4, 4));
@@ -75,7 +75,7 @@ where
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
-/// use glassbox::{conv2d, conv2d_relu, relu, Conv2dParams, ReluGrad};
+/// use glassbox::{nn::conv2d, nn::conv2d_relu, nn::relu, nn::Conv2dParams, ReluGrad};
 ///
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec((0..16).map(|v| v as f32 - 8.0).collect(), (1, 1, 4, 4));

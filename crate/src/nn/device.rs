@@ -7,8 +7,8 @@ use super::params::Conv2dParams;
 use super::tape::Tensor4;
 use crate::{Error, ErrorKind, Result};
 
-/// A dfdx device that [`crate::conv2d`], the pools and the typed layers ([`crate::Conv2d`],
-/// [`crate::MaxPool2d`], …) run on.
+/// A dfdx device that [`crate::nn::conv2d`], the pools and the typed layers ([`crate::nn::Conv2d`],
+/// [`crate::nn::MaxPool2d`], …) run on.
 ///
 /// - `Cpu`: glassbox's own kernels (tiled im2col, faer matrix products, rayon).
 /// - `Cuda` (the `cuda` feature): the ops of [`crate::nn::portable`], composed from dfdx's own
@@ -16,14 +16,14 @@ use crate::{Error, ErrorKind, Result};
 ///   numbers and gradients.
 ///
 /// Another dfdx device can join by delegating to [`crate::nn::portable`]. Call the free
-/// functions ([`crate::conv2d`], …) rather than these methods: they are the same ops.
+/// functions ([`crate::nn::conv2d`], …) rather than these methods: they are the same ops.
 ///
 /// # Example
 /// Code written against `NnDevice` runs on the CPU and, with the `cuda` feature, on a GPU:
 /// ```
 /// use dfdx::prelude::*;
 /// use glassbox::nn::{NnDevice, Tensor4};
-/// use glassbox::{conv2d, max_pool2d, Conv2dParams};
+/// use glassbox::{nn::conv2d, nn::max_pool2d, nn::Conv2dParams};
 ///
 /// fn block<D: NnDevice<f32>, T: Tape<f32, D>>(
 ///     x: Tensor4<f32, T, D>,
@@ -40,10 +40,10 @@ use crate::{Error, ErrorKind, Result};
 /// # Ok::<(), glassbox::Error>(())
 /// ```
 pub trait NnDevice<E: NnFloat>: Device<E> {
-    /// [`crate::conv2d`] on this device.
+    /// [`crate::nn::conv2d`] on this device.
     ///
     /// # Errors
-    /// As [`crate::conv2d`].
+    /// As [`crate::nn::conv2d`].
     fn conv2d<T: Tape<E, Self>, SW: Shape<Concrete = [usize; 4]>>(
         x: Tensor4<E, T, Self>,
         weight: &Tensor<SW, E, Self>,
@@ -51,10 +51,10 @@ pub trait NnDevice<E: NnFloat>: Device<E> {
         params: Conv2dParams,
     ) -> Result<Tensor4<E, T, Self>>;
 
-    /// [`crate::max_pool2d`] on this device.
+    /// [`crate::nn::max_pool2d`] on this device.
     ///
     /// # Errors
-    /// As [`crate::max_pool2d`].
+    /// As [`crate::nn::max_pool2d`].
     fn max_pool2d<T: Tape<E, Self>>(
         x: Tensor4<E, T, Self>,
         kernel: usize,
@@ -62,10 +62,10 @@ pub trait NnDevice<E: NnFloat>: Device<E> {
         padding: usize,
     ) -> Result<Tensor4<E, T, Self>>;
 
-    /// [`crate::avg_pool2d`] on this device.
+    /// [`crate::nn::avg_pool2d`] on this device.
     ///
     /// # Errors
-    /// As [`crate::avg_pool2d`].
+    /// As [`crate::nn::avg_pool2d`].
     fn avg_pool2d<T: Tape<E, Self>>(
         x: Tensor4<E, T, Self>,
         kernel: usize,
@@ -73,10 +73,10 @@ pub trait NnDevice<E: NnFloat>: Device<E> {
         padding: usize,
     ) -> Result<Tensor4<E, T, Self>>;
 
-    /// [`crate::adaptive_avg_pool2d`] on this device.
+    /// [`crate::nn::adaptive_avg_pool2d`] on this device.
     ///
     /// # Errors
-    /// As [`crate::adaptive_avg_pool2d`].
+    /// As [`crate::nn::adaptive_avg_pool2d`].
     fn adaptive_avg_pool2d<T: Tape<E, Self>>(
         x: Tensor4<E, T, Self>,
         out: (usize, usize),

@@ -3,7 +3,7 @@
 use dfdx::prelude::{Device, HasShape, Tape, Tensor};
 
 use super::float::NnFloat;
-use super::tape::{device_error, Tensor4};
+use super::tape::Tensor4;
 use crate::Result;
 
 /// Flattens each image of a batch into one row, `[B, C, H, W]` → `[B, C·H·W]`, in PyTorch's
@@ -19,12 +19,12 @@ use crate::Result;
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
 /// let x: Tensor<(usize, usize, usize, usize), f32, Cpu> = dev.ones_like(&(2, 3, 4, 5));
-/// assert_eq!(*glassbox::flatten(x)?.shape(), (2, 60));
+/// assert_eq!(*glassbox::nn::flatten(x)?.shape(), (2, 60));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
 pub fn flatten<E: NnFloat, D: Device<E>, T: Tape<E, D>>(
     x: Tensor4<E, T, D>,
 ) -> Result<Tensor<(usize, usize), E, D, T>> {
     let (b, c, h, w) = *x.shape();
-    dfdx::tensor_ops::ReshapeTo::try_reshape_like(x, &(b, c * h * w)).map_err(device_error)
+    dfdx::tensor_ops::ReshapeTo::try_reshape_like(x, &(b, c * h * w)).map_err(crate::Error::device)
 }

@@ -4,12 +4,12 @@ use dfdx::nn::modules::Linear;
 use dfdx::prelude::{Const, Cpu, Dim, HasShape, PutTape, SplitTape, Tape, Tensor};
 use dfdx::tensor_ops::{BroadcastTo, PermuteTo, TryMatMul};
 
-use super::tape::{device_error, writable};
+use super::tape::writable;
 use super::weight_grads::weight_grads_enabled;
 use crate::Result;
 
 /// `x · Wᵀ + b` for `[B, I]` rows, like `layer.try_forward(x)`, but inside
-/// [`crate::without_weight_grads`] its backward pass computes only the input gradient.
+/// [`crate::nn::without_weight_grads`] its backward pass computes only the input gradient.
 ///
 /// dfdx's `matmul` always computes both operands' gradients: for VGG16's `fc6` that is a
 /// 25088 × 4096 outer product into a freshly allocated 411 MB buffer on every attribution pass
@@ -22,7 +22,7 @@ pub(crate) fn linear<B: Dim, const I: usize, const O: usize, T: Tape<f32, Cpu>>(
 ) -> Result<Tensor<(B, Const<O>), f32, Cpu, T>> {
     use dfdx::nn::Module;
     if !T::OWNS_TAPE || weight_grads_enabled() {
-        return layer.try_forward(x).map_err(device_error);
+        return layer.try_forward(x).map_err(crate::Error::device);
     }
     let (x, mut tape) = x.split_tape();
     let shape = (x.shape().0, Const::<O>);
@@ -30,11 +30,11 @@ pub(crate) fn linear<B: Dim, const I: usize, const O: usize, T: Tape<f32, Cpu>>(
         .bias
         .clone()
         .try_broadcast_like::<_, dfdx::prelude::Axis<0>>(&shape)
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     let y = x
         .clone()
-        .try_matmul(layer.weight.clone().try_permute().map_err(device_error)?)
-        .map_err(device_error)?
+        .try_matmul(layer.weight.clone().try_permute().map_err(crate::Error::device)?)
+        .map_err(crate::Error::device)?
         + bias;
     let (x_ghost, y_ghost) = (x.ghost(), y.ghost());
     let weight = layer.weight.clone();
@@ -63,7 +63,7 @@ mod tests {
             use dfdx::nn::Module;
             layer.forward(x.leaky_trace())
         };
-        let frozen = crate::without_weight_grads(|| linear(&layer, x.leaky_trace())).unwrap();
+        let frozen = crate::nn::without_weight_grads(|| linear(&layer, x.leaky_trace())).unwrap();
         assert_eq!(frozen.as_vec(), plain.as_vec());
         let gp = (plain * r.clone()).sum().backward();
         let gf = (frozen * r).sum().backward();

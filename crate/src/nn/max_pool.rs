@@ -28,7 +28,7 @@ use crate::Result;
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec(vec![1.0f32, 5.0, 2.0, 0.0, 3.0, 5.0, 7.0, 1.0], (1, 2, 2, 2));
-/// let y = glassbox::max_pool2d(x.leaky_trace(), 2, 2, 0)?;
+/// let y = glassbox::nn::max_pool2d(x.leaky_trace(), 2, 2, 0)?;
 /// assert_eq!(y.as_vec(), vec![5.0, 7.0]);
 /// let g = y.sum().backward();
 /// assert_eq!(g.get(&x).as_vec(), vec![0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0]);

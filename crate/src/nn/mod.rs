@@ -40,6 +40,7 @@ pub mod portable;
 mod process_state;
 mod relu;
 mod tape;
+pub(crate) mod tensor;
 pub(crate) mod tensor_ids;
 mod upsample;
 mod weight_grads;
@@ -57,6 +58,7 @@ pub use max_pool::max_pool2d;
 pub use params::Conv2dParams;
 pub use relu::relu;
 pub use tape::{Dyn4, Tensor4};
+pub(crate) use tensor::ReluGrad;
 pub use upsample::upsample_bilinear;
 pub use weight_grads::without_weight_grads;
 

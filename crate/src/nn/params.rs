@@ -10,7 +10,7 @@ use crate::{Error, Result};
 ///
 /// # Example
 /// ```
-/// use glassbox::Conv2dParams;
+/// use glassbox::nn::Conv2dParams;
 /// let p = Conv2dParams::default().stride(2).padding(1);
 /// assert_eq!(p.stride, (2, 2));
 /// assert_eq!(p.padding, (1, 1));

@@ -4,7 +4,7 @@ use dfdx::prelude::{Cpu, HasShape, PutTape, SplitTape, Tape};
 use rayon::prelude::*;
 
 use super::float::NnFloat;
-use super::tape::{contiguous, data_of, device_error, tensor_from, writable, Tensor4};
+use super::tape::{contiguous, data_of, tensor_from, writable, Tensor4};
 use crate::{ReluGrad, Result};
 
 /// `max(x, 0)`, with the backward rule chosen by `mode`.
@@ -19,7 +19,7 @@ use crate::{ReluGrad, Result};
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
-/// use glassbox::{relu, ReluGrad};
+/// use glassbox::{nn::relu, ReluGrad};
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec(vec![-1.0f32, 2.0, 3.0], (1, 3, 1, 1));
 /// let y = relu(x.leaky_trace(), ReluGrad::Guided)?;
@@ -36,7 +36,7 @@ pub fn relu<E: NnFloat, T: Tape<E, Cpu>>(
 ) -> Result<Tensor4<E, T>> {
     if mode == ReluGrad::Standard {
         // dfdx's own op: it reuses dfdx's buffer cache and works in place when it can.
-        return x.try_relu().map_err(device_error);
+        return x.try_relu().map_err(crate::Error::device);
     }
     let (x, mut tape) = contiguous(x)?.split_tape();
     let mut data = data_of(&x);

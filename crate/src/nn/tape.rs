@@ -5,7 +5,7 @@ use dfdx::prelude::{Cpu, HasShape, Shape, Tensor, TensorFromVec};
 use dfdx::tensor_ops::ReshapeTo;
 
 use super::float::NnFloat;
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, Result};
 
 /// The dynamic 4-D shape `[B, C, H, W]` every op works on.
 pub type Dyn4 = (usize, usize, usize, usize);
@@ -13,13 +13,6 @@ pub type Dyn4 = (usize, usize, usize, usize);
 /// A `[B, C, H, W]` tensor with runtime sizes, element type `E`, tape `T`, on device `D`
 /// (the CPU unless named).
 pub type Tensor4<E, T, D = Cpu> = Tensor<Dyn4, E, D, T>;
-
-/// A dfdx device error as a glassbox error.
-pub(crate) fn device_error(e: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::Device {
-        reason: format!("{e}"),
-    })
-}
 
 /// The elements of a tensor that is laid out contiguously (check with [`contiguous`] first).
 pub(crate) fn data_of<S: Shape, E: NnFloat, T>(t: &Tensor<S, E, Cpu, T>) -> Vec<E> {
@@ -117,7 +110,7 @@ impl<E: NnFloat> Drop for Scratch<E> {
 pub(crate) fn contiguous<S: Shape, E: NnFloat, T: dfdx::prelude::Tape<E, Cpu>>(
     t: Tensor<S, E, Cpu, T>,
 ) -> Result<Tensor<S, E, Cpu, T>> {
-    t.try_contiguous().map_err(device_error)
+    t.try_contiguous().map_err(Error::device)
 }
 
 /// A new tapeless tensor of shape `shape` holding `data`.
@@ -126,7 +119,7 @@ pub(crate) fn tensor_from<S: Shape, E: NnFloat>(
     data: Vec<E>,
     shape: S,
 ) -> Result<Tensor<S, E, Cpu>> {
-    dev.try_tensor_from_vec(data, shape).map_err(device_error)
+    dev.try_tensor_from_vec(data, shape).map_err(Error::device)
 }
 
 /// `buf` (a gradient dfdx just handed out) with every memory page mapped writable, before a

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 ///
 /// # Example
 /// ```
-/// let up = glassbox::upsample_bilinear(&[0.0, 1.0], (1, 2), (1, 4))?;
+/// let up = glassbox::nn::upsample_bilinear(&[0.0, 1.0], (1, 2), (1, 4))?;
 /// assert_eq!(up, vec![0.0, 0.25, 0.75, 1.0]);
 /// # Ok::<(), glassbox::Error>(())
 /// ```
@@ -31,26 +31,8 @@ pub fn upsample_bilinear(
             &[map.len()],
         ));
     }
-    let rows: Vec<(usize, usize, f32)> = (0..out_h).map(|i| source(i, h, out_h)).collect();
-    let cols: Vec<(usize, usize, f32)> = (0..out_w).map(|j| source(j, w, out_w)).collect();
-    let mut out = Vec::with_capacity(out_len);
-    for &(r0, r1, fy) in &rows {
-        for &(c0, c1, fx) in &cols {
-            let top = map[r0 * w + c0] * (1.0 - fx) + map[r0 * w + c1] * fx;
-            let bottom = map[r1 * w + c0] * (1.0 - fx) + map[r1 * w + c1] * fx;
-            out.push(top * (1.0 - fy) + bottom * fy);
-        }
-    }
-    Ok(out)
-}
-
-/// The two source indices and the weight of the second for output index `i`.
-fn source(i: usize, size: usize, out: usize) -> (usize, usize, f32) {
-    let scale = size as f64 / out as f64;
-    let x = ((i as f64 + 0.5) * scale - 0.5).max(0.0);
-    let i0 = (x.floor() as usize).min(size - 1);
-    let i1 = (i0 + 1).min(size - 1);
-    (i0, i1, (x - i0 as f64) as f32)
+    let _ = out_len;
+    Ok(crate::math::bilinear(map, h, w, out_h, out_w))
 }
 
 #[cfg(test)]

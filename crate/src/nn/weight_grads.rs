@@ -6,7 +6,7 @@ thread_local! {
     static WEIGHT_GRADS: Cell<bool> = const { Cell::new(true) };
 }
 
-/// Runs `f` with weight and bias gradients switched off for every [`crate::conv2d`] (and
+/// Runs `f` with weight and bias gradients switched off for every [`crate::nn::conv2d`] (and
 /// [`crate::nn::Conv2d`] layer) **recorded** inside it, on this thread.
 ///
 /// Saliency, Grad-CAM and friends need the gradient with respect to the input or an activation
@@ -18,7 +18,7 @@ thread_local! {
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
-/// use glassbox::{conv2d, without_weight_grads, Conv2dParams};
+/// use glassbox::{nn::conv2d, nn::without_weight_grads, nn::Conv2dParams};
 ///
 /// let dev = Cpu::default();
 /// let x: Tensor<(usize, usize, usize, usize), f32, Cpu> = dev.ones_like(&(1, 2, 5, 5));

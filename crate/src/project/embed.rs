@@ -145,7 +145,7 @@ fn batch_size<M: Explain>(model: &M, layer: &str, [h, w]: [usize; 2]) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{knn_accuracy, AsMatrix, MnistNet};
+    use crate::{knn_accuracy, project::AsMatrix, MnistNet};
 
     fn close(a: &[f32], b: &[f32]) -> bool {
         a.len() == b.len()

@@ -1,27 +1,29 @@
 //! Projections of high-dimensional points to a few dimensions: [`Pca`], [`Tsne`], [`Umap`].
 //!
-//! Every method takes its data through [`AsMatrix`] (one row per point) and returns a
-//! [`Projection`]: the low-dimensional coordinates plus what produced them. A model's hidden
+//! Every method takes its data through [`AsMatrix`] (one row per point) and `fit`s it. t-SNE and
+//! UMAP return a [`Projection`]: the low-dimensional coordinates plus what produced them. PCA
+//! learns a linear map, so it returns a [`PcaModel`]: its components, and the same
+//! [`Projection`] ([`PcaModel::projection`]) plus [`PcaModel::project`] for new points. A model's hidden
 //! layer becomes such rows through [`Embed`]: `net.embed(&images, "gap")?`.
 
-mod embed;
+pub(crate) mod embed;
 mod knn;
-mod matrix;
-mod pca;
+pub(crate) mod matrix;
+pub(crate) mod pca;
 mod plots;
-mod projection;
+pub(crate) mod projection;
 mod thumbnails;
-mod tsne;
-mod umap;
+pub(crate) mod tsne;
+pub(crate) mod umap;
 
-pub use embed::Embed;
 pub(crate) use knn::{exact_knn, squared_distance, Knn};
-pub use matrix::{AsMatrix, Matrix};
-pub use pca::{Pca, PcaModel, PcaSolver};
+pub use matrix::AsMatrix;
+pub(crate) use matrix::Matrix;
+pub use pca::{PcaModel, PcaSolver};
+pub(crate) use pca::Pca;
 pub use plots::DecisionBoundary;
-pub use projection::Projection;
-pub use tsne::{Affinities, Tsne, TsneMethod};
-pub use umap::Umap;
+pub(crate) use projection::Projection;
+pub use tsne::{Affinities, TsneMethod};
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{PcaModel, Projection};
 use crate::render::theme;
-use crate::{Error, Figure, LineChart, Plot, Result, Scatter};
+use crate::{Error, Figure, LineChart, render::Plot, Result, Scatter};
 
 impl Projection {
     /// A [`Scatter`] of the first two coordinates coloured by `labels` (one per point), titled
@@ -35,7 +35,7 @@ impl Projection {
     ///
     /// # Example
     /// ```
-    /// use glassbox::{Matrix, Pca, Plot};
+    /// use glassbox::{Matrix, Pca, render::Plot};
     /// let data = Matrix::new(4, 2, vec![0.0, 0.0, 0.1, 0.2, 5.0, 5.0, 5.2, 5.1])?;
     /// let map = Pca::new(2).fit(&data)?.projection().clone();
     /// let fig = map.decision_boundary(&[0, 0, 1, 1], |p| (p[0] > 0.0) as usize).figure()?;
@@ -80,7 +80,7 @@ impl PcaModel {
     ///
     /// # Example
     /// ```
-    /// use glassbox::{Matrix, Pca, Plot};
+    /// use glassbox::{Matrix, Pca, render::Plot};
     /// let data = Matrix::new(3, 2, vec![0.0, 0.0, 1.0, 1.5, 2.0, 4.0])?;
     /// assert!(Pca::new(2).fit(&data)?.variance_plot().figure().is_ok());
     /// # Ok::<(), glassbox::Error>(())

@@ -15,10 +15,10 @@ impl Projection {
     ///
     /// # Example
     /// ```
-    /// use glassbox::{AsMatrix, Tsne};
+    /// use glassbox::{project::AsMatrix, Tsne};
     /// let mnist = glassbox::data::mnist()?;
     /// let digits = mnist.test.images(0..200)?;
-    /// let map = Tsne::default().quiet().fit(&digits)?;
+    /// let map = Tsne::default().quiet(true).fit(&digits)?;
     /// let fig = map.scatter_with_images(&mnist.test.labels()[..200], &digits, 25)?.figure()?;
     /// assert!(fig.summary().contains("200 points"));
     /// # Ok::<(), glassbox::Error>(())

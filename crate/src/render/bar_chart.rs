@@ -5,7 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::frame::{draw_title, summary_title};
-use crate::render::{display_via_figure, theme, Figure, Plot};
+use crate::render::{display_via_figure, theme, Plot};
+use crate::Figure;
 use crate::{Error, Result};
 
 /// A horizontal bar chart; signed values get red (positive) and blue (negative) bars around a
@@ -13,7 +14,7 @@ use crate::{Error, Result};
 ///
 /// # Example
 /// ```
-/// use glassbox::{BarChart, Plot};
+/// use glassbox::{BarChart, render::Plot};
 /// // Per-feature attributions, largest |value| first.
 /// let fig = BarChart::new(["petal length", "sepal width", "petal width"], &[0.8, -0.3, 0.5])
 ///     .title("Attribution per feature")

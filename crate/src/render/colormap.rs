@@ -9,7 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::colormap_data as data;
-use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
+use crate::render::{display_via_figure, theme, Canvas, Plot};
+use crate::Figure;
 use crate::{Error, Result};
 
 /// A colormap matching matplotlib's of the same name.
@@ -149,7 +150,7 @@ impl std::fmt::Display for Colormap {
 ///
 /// # Example
 /// ```
-/// use glassbox::{Colorbar, Colormap};
+/// use glassbox::{render::Colorbar, Colormap};
 /// let fig = Colorbar::new(Colormap::Magma, 0.0, 1.0).label("|attribution|").figure()?;
 /// assert!(fig.height() > fig.width());
 /// # Ok::<(), glassbox::Error>(())

@@ -5,7 +5,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::frame::draw_title;
 use crate::render::raster::blit;
-use crate::render::{display_via_figure, theme, Figure, Plot};
+use crate::render::{display_via_figure, theme, Plot};
+use crate::Figure;
 use crate::{Error, Result};
 
 /// Height of a figure's caption in a gallery; the figure's own margin adds to it.
@@ -39,7 +40,7 @@ impl IntoFigure for Result<Figure> {
 ///
 /// # Example
 /// ```
-/// use glassbox::{gallery, Gallery, HeatMap, Plot};
+/// use glassbox::{gallery, Gallery, HeatMap, render::Plot};
 /// let a = HeatMap::new(2, 2, vec![0.0, 1.0, 2.0, 3.0])?.title("a");
 /// let b = HeatMap::new(2, 3, vec![1.0; 6])?;
 /// let one = Gallery::new().add("first", a.clone()).add("second", b.clone()).columns(2).figure()?;
@@ -200,7 +201,7 @@ display_via_figure!(Gallery);
 ///
 /// # Example
 /// ```
-/// use glassbox::{gallery, LineChart, Plot};
+/// use glassbox::{gallery, LineChart, render::Plot};
 /// let loss = LineChart::new().series_indexed("loss", &[1.0_f32, 0.4, 0.2]);
 /// let acc = LineChart::new().series_indexed("accuracy", &[0.5_f32, 0.8, 0.9]);
 /// let fig = gallery!["Loss" => loss, "Accuracy" => acc].figure()?;

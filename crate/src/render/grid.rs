@@ -4,9 +4,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::frame::draw_title;
 use crate::render::raster::{blit, resize_nearest, to_byte};
-use crate::render::scaling::value_range;
-use crate::render::{display_via_figure, theme, Colorbar, Colormap, Figure, Picture, Plot};
-use crate::{Activation, Error, Result};
+use crate::math::min_max;
+use crate::render::{display_via_figure, theme, Colorbar, Plot};
+use crate::{Colormap, Figure, Picture};
+use crate::{Error, Result};
 
 /// How the values of gray tiles are mapped to the colormap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -26,7 +27,7 @@ pub enum TileScaling {
 ///
 /// # Example
 /// ```
-/// use glassbox::{Colormap, ImageGrid, Picture, Plot, TileScaling};
+/// use glassbox::{Colormap, ImageGrid, Picture, render::Plot, render::TileScaling};
 /// let tiles: Vec<Picture> = (0..6)
 ///     .map(|i| Picture::gray(4, 4, vec![i as f32 / 5.0; 16]))
 ///     .collect::<Result<_, _>>()?;
@@ -62,39 +63,6 @@ impl ImageGrid {
             tile_side: 96,
             title: None,
         }
-    }
-
-    /// The channels of image `index` of a `[B, C, H, W]` activation, one gray tile each, titled
-    /// by channel number, viridis, per-tile scaling: a feature-map grid.
-    ///
-    /// # Errors
-    /// [`crate::ErrorKind::InvalidArgument`] when `index ≥ B`; [`crate::ErrorKind::NonFinite`]
-    /// for NaN or infinite activations.
-    pub fn feature_maps(activation: &Activation, index: usize) -> Result<Self> {
-        use dfdx::prelude::HasShape as _;
-        let (b, c, h, w) = *activation.shape();
-        if index >= b {
-            return Err(Error::invalid(
-                "index",
-                format!("image {index} requested from a batch of {b}"),
-            ));
-        }
-        let all = activation.as_vec();
-        let plane = h * w;
-        let base = index * c * plane;
-        let tiles = (0..c)
-            .map(|ch| {
-                Picture::gray(
-                    h,
-                    w,
-                    all[base + ch * plane..base + (ch + 1) * plane].to_vec(),
-                )
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Self::new(tiles)
-            .titles((0..c).map(|ch| format!("{ch}")))
-            .colormap(Colormap::Viridis)
-            .scaling(TileScaling::PerTile))
     }
 
     /// Per-tile titles (missing ones stay empty).
@@ -135,7 +103,7 @@ impl ImageGrid {
 
     fn shared_range(&self) -> (f32, f32) {
         let gray = self.tiles.iter().filter(|t| t.channels() == 1);
-        value_range(gray.flat_map(|t| t.pixels().iter().copied()))
+        min_max(gray.flat_map(|t| t.pixels().iter().copied()))
     }
 
     /// Renders tile `t` to RGB8 at `th × tw`.
@@ -144,7 +112,7 @@ impl ImageGrid {
         let (lo, hi) = match self.scaling {
             TileScaling::Raw => (0.0, 1.0),
             TileScaling::Shared => shared,
-            TileScaling::PerTile => value_range(small.iter().copied()),
+            TileScaling::PerTile => min_max(small.iter().copied()),
         };
         let span = hi - lo;
         let scale = |v: f32| if span > 0.0 { (v - lo) / span } else { 0.0 };
@@ -343,17 +311,7 @@ mod tests {
     }
 
     #[test]
-    fn feature_maps_come_from_one_image() {
-        use dfdx::prelude::*;
-        let dev = Cpu::default();
-        let t = dev.tensor_from_vec(
-            (0..16).map(|v| v as f32).collect(),
-            (2usize, 2usize, 2usize, 2usize),
-        );
-        let grid = ImageGrid::feature_maps(&t, 1).unwrap();
-        assert_eq!(grid.tiles.len(), 2);
-        assert_eq!(grid.tiles[0].pixels(), &[8.0, 9.0, 10.0, 11.0]);
-        assert!(ImageGrid::feature_maps(&t, 2).is_err());
+    fn an_empty_grid_is_an_error() {
         assert!(ImageGrid::new(vec![]).figure().is_err());
     }
 }

@@ -4,13 +4,15 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::frame::draw_title;
-use crate::render::picture::{display_factor, Interpolation, DISPLAY_SIDE};
-use crate::render::raster::{blit, resize_bilinear};
-use crate::render::scaling::value_range;
+use crate::render::picture::{display_factor, DISPLAY_SIDE};
+use crate::Interpolation;
+use crate::math::bilinear;
+use crate::render::raster::blit;
+use crate::math::min_max;
 use crate::render::{
-    display_via_figure, normalize_attribution, theme, Colorbar, Colormap, Figure, Normalized,
-    Picture, Plot, Scaling, Sign,
+    display_via_figure, theme, Colorbar, Normalized, Plot,
 };
+use crate::{normalize_attribution, Colormap, Figure, Picture, Scaling, Sign};
 use crate::{Error, Result};
 
 /// How a [`HeatMap`] is combined with an image (Captum's `method`).
@@ -277,7 +279,7 @@ impl HeatMap {
         let values = if (h, w) == (self.height, self.width) {
             normalized.values
         } else {
-            resize_bilinear(&normalized.values, self.height, self.width, h, w)
+            bilinear(&normalized.values, self.height, self.width, h, w)
         };
         let plane = h * w;
         let mut out = vec![0.0f32; 3 * plane];
@@ -331,7 +333,7 @@ impl HeatMap {
     }
 
     fn summary(&self, normalized: &Normalized) -> String {
-        let (min, max) = value_range(self.values.iter().copied());
+        let (min, max) = min_max(self.values.iter().copied());
         let mode = match self.mode {
             HeatMapMode::HeatMap => "heat map",
             HeatMapMode::Blended => "blended heat map",

@@ -7,7 +7,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::render::frame::{padded, summary_title, Axes};
 use crate::render::raster::stroke_polyline;
-use crate::render::{display_via_figure, theme, Canvas, Figure, Plot};
+use crate::render::{display_via_figure, theme, Canvas, Plot};
+use crate::Figure;
 use crate::{Error, Result};
 
 /// A number that can be plotted: the primitive integer and float types.
@@ -33,7 +34,7 @@ plot_value!(f32, f64, usize, u8, u16, u32, u64, isize, i8, i16, i32, i64);
 ///
 /// # Example
 /// ```
-/// use glassbox::{LineChart, Plot};
+/// use glassbox::{LineChart, render::Plot};
 /// let steps: Vec<usize> = (0..50).collect();
 /// let loss: Vec<f32> = steps.iter().map(|&s| 2.0 * (-(s as f32) / 10.0).exp() + 0.05).collect();
 /// let fig = LineChart::new()

@@ -15,38 +15,35 @@
 //! Every plot type implements [`Plot`] (`figure()` renders it) and has an inherent
 //! `evcxr_display`, so a plot that ends a notebook cell shows inline.
 
-mod bar_chart;
-mod colormap;
+pub(crate) mod bar_chart;
+pub(crate) mod colormap;
 #[rustfmt::skip]
 mod colormap_data;
-mod figure;
+pub(crate) mod figure;
 mod font;
 mod frame;
-mod gallery;
-mod grid;
-mod heatmap;
-mod line_chart;
-mod picture;
+pub(crate) mod gallery;
+pub(crate) mod grid;
+pub(crate) mod heatmap;
+pub(crate) mod line_chart;
+pub(crate) mod picture;
 pub(crate) mod raster;
-mod scaling;
-mod scatter;
-mod table;
+pub(crate) mod scaling;
+pub(crate) mod scatter;
+pub(crate) mod table;
 pub(crate) mod text;
 pub(crate) mod theme;
 
-pub use bar_chart::BarChart;
-pub use colormap::{Colorbar, Colormap};
-pub use figure::{Canvas, Figure};
+pub use colormap::Colorbar;
+pub use figure::Canvas;
+pub(crate) use figure::Figure;
 pub(crate) use font::ensure_fonts;
 pub use font::FONT_FAMILY;
-pub use gallery::{Gallery, IntoFigure};
-pub use grid::{ImageGrid, TileScaling};
-pub use heatmap::{HeatMap, HeatMapMode};
-pub use line_chart::{LineChart, PlotValue};
-pub use picture::{Interpolation, Picture};
-pub use scaling::{cumulative_sum_threshold, normalize_attribution, Normalized, Scaling, Sign};
-pub use scatter::Scatter;
-pub use table::Table;
+pub use gallery::IntoFigure;
+pub use grid::TileScaling;
+pub use heatmap::HeatMapMode;
+pub use line_chart::PlotValue;
+pub use scaling::{cumulative_sum_threshold, Normalized};
 
 /// Something that renders to a [`Figure`]: every glassbox plot builder.
 ///
@@ -54,7 +51,7 @@ pub use table::Table;
 ///
 /// # Example
 /// ```
-/// use glassbox::{LineChart, Plot};
+/// use glassbox::{LineChart, render::Plot};
 /// let fig = LineChart::new().series_indexed("loss", &[1.0_f32, 0.5, 0.25]).figure()?;
 /// assert!(fig.width() > 100);
 /// # Ok::<(), glassbox::Error>(())
@@ -85,11 +82,11 @@ impl Plot for Figure {
 macro_rules! display_via_figure {
     ($ty:ty) => {
         impl $ty {
-            /// Renders to a [`Figure`](crate::Figure) (the same as [`Plot::figure`](crate::Plot::figure),
+            /// Renders to a [`Figure`](crate::Figure) (the same as [`Plot::figure`](crate::render::Plot::figure),
             /// callable without importing the trait).
             ///
             /// # Errors
-            /// See the type's [`Plot`](crate::Plot) implementation.
+            /// See the type's [`Plot`](crate::render::Plot) implementation.
             pub fn figure(&self) -> $crate::Result<$crate::Figure> {
                 <Self as $crate::render::Plot>::figure(self)
             }
@@ -106,7 +103,7 @@ macro_rules! display_via_figure {
             /// Renders and writes a PNG file.
             ///
             /// # Errors
-            /// As [`Plot::figure`](crate::Plot::figure) and [`Figure::save`](crate::Figure::save).
+            /// As [`Plot::figure`](crate::render::Plot::figure) and [`Figure::save`](crate::Figure::save).
             pub fn save(&self, path: impl AsRef<std::path::Path>) -> $crate::Result<()> {
                 $crate::render::Plot::figure(self)?.save(path)
             }

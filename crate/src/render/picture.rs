@@ -1,10 +1,12 @@
 //! [`Picture`]: a small image type (1 or 3 channels, CHW, f32 in [0, 1]) that every glassbox
 //! result converts into before display.
 
-use crate::render::raster::{resize_bilinear, resize_nearest, to_byte};
-use crate::render::scaling::value_range;
-use crate::render::{Figure, Plot};
-use crate::{Activation, Error, Result};
+use crate::math::bilinear;
+use crate::render::raster::{resize_nearest, to_byte};
+use crate::math::min_max;
+use crate::render::Plot;
+use crate::Figure;
+use crate::{Error, Result};
 
 /// How to resample when a picture changes size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -112,27 +114,6 @@ impl Picture {
         Self::from_chw(3, height, width, pixels)
     }
 
-    /// Image `index` of a `[B, C, H, W]` activation batch (C = 1 or 3), values taken as they are.
-    ///
-    /// For model inputs that were standardised (ImageNet mean/std), undo that first or call
-    /// [`Picture::normalized`].
-    ///
-    /// # Errors
-    /// [`crate::ErrorKind::InvalidArgument`] when `index ≥ B`; otherwise as [`Picture::from_chw`].
-    pub fn from_activation(batch: &Activation, index: usize) -> Result<Self> {
-        use dfdx::prelude::HasShape as _;
-        let (b, c, h, w) = *batch.shape();
-        if index >= b {
-            return Err(Error::invalid(
-                "index",
-                format!("image {index} requested from a batch of {b}"),
-            ));
-        }
-        let all = batch.as_vec();
-        let size = c * h * w;
-        Self::from_chw(c, h, w, all[index * size..(index + 1) * size].to_vec())
-    }
-
     /// Number of channels (1 or 3).
     pub fn channels(&self) -> usize {
         self.channels
@@ -155,7 +136,7 @@ impl Picture {
 
     /// Min-max rescaled to [0, 1] over all channels together (a constant picture becomes 0).
     pub fn normalized(&self) -> Self {
-        let (min, max) = value_range(self.pixels.iter().copied());
+        let (min, max) = min_max(self.pixels.iter().copied());
         let span = max - min;
         let pixels = self
             .pixels
@@ -216,7 +197,7 @@ impl Picture {
                     resize_nearest(src, self.height, self.width, height, width)
                 }
                 Interpolation::Bilinear => {
-                    resize_bilinear(src, self.height, self.width, height, width)
+                    bilinear(src, self.height, self.width, height, width)
                 }
             });
         }
@@ -315,7 +296,7 @@ pub(crate) fn display_factor(height: usize, width: usize, min_side: usize) -> us
 impl std::fmt::Debug for Picture {
     /// A short summary (the pixels are not listed).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (min, max) = value_range(self.pixels.iter().copied());
+        let (min, max) = min_max(self.pixels.iter().copied());
         write!(
             f,
             "Picture({}×{}×{}, values [{min}, {max}])",
@@ -360,16 +341,5 @@ mod tests {
         assert!(Picture::from_rgb8(2, 2, &[0; 5]).is_err());
         let p = Picture::gray(1, 1, vec![0.0]).unwrap();
         assert!(p.resized(0, 3, Interpolation::Nearest).is_err());
-    }
-
-    #[test]
-    fn activation_image_is_picked_from_the_batch() {
-        use dfdx::prelude::*;
-        let dev = Cpu::default();
-        let data: Vec<f32> = (0..8).map(|i| i as f32 / 8.0).collect();
-        let t = dev.tensor_from_vec(data, (2usize, 1usize, 2usize, 2usize));
-        let pic = Picture::from_activation(&t, 1).unwrap();
-        assert_eq!(pic.pixels(), &[0.5, 0.625, 0.75, 0.875]);
-        assert!(Picture::from_activation(&t, 2).is_err());
     }
 }

@@ -39,38 +39,6 @@ pub(crate) fn resize_nearest(
     out
 }
 
-/// Resamples a `height × width` plane to `out_h × out_w` bilinearly, aligning pixel centres
-/// (PyTorch's `align_corners=False`, OpenCV's `INTER_LINEAR`).
-pub(crate) fn resize_bilinear(
-    plane: &[f32],
-    height: usize,
-    width: usize,
-    out_h: usize,
-    out_w: usize,
-) -> Vec<f32> {
-    let axis = |out: usize, n: usize| -> Vec<(usize, usize, f32)> {
-        (0..out)
-            .map(|i| {
-                let src = ((i as f32 + 0.5) * n as f32 / out as f32 - 0.5).max(0.0);
-                let lo = (src.floor() as usize).min(n - 1);
-                let hi = (lo + 1).min(n - 1);
-                (lo, hi, src - lo as f32)
-            })
-            .collect()
-    };
-    let (ys, xs) = (axis(out_h, height), axis(out_w, width));
-    let mut out = Vec::with_capacity(out_h * out_w);
-    for &(y0, y1, fy) in &ys {
-        let (r0, r1) = (&plane[y0 * width..][..width], &plane[y1 * width..][..width]);
-        for &(x0, x1, fx) in &xs {
-            let top = r0[x0] + (r0[x1] - r0[x0]) * fx;
-            let bottom = r1[x0] + (r1[x1] - r1[x0]) * fx;
-            out.push(top + (bottom - top) * fy);
-        }
-    }
-    out
-}
-
 /// Draws an anti-aliased polyline of `width` pixels through `points` (pixel coordinates),
 /// clipped to the rectangle `clip` = (x0, y0, x1, y1). Coverage is the max over segments, so
 /// joints are not drawn twice.
@@ -157,10 +125,10 @@ mod tests {
     fn bilinear_matches_pytorch_align_corners_false() {
         // torch.nn.functional.interpolate(torch.tensor([[[[0., 1.]]]]), size=(1, 4),
         //     mode="bilinear", align_corners=False) → [0.0, 0.25, 0.75, 1.0]
-        let up = resize_bilinear(&[0.0, 1.0], 1, 2, 1, 4);
+        let up = crate::math::bilinear(&[0.0, 1.0], 1, 2, 1, 4);
         assert_eq!(up, vec![0.0, 0.25, 0.75, 1.0]);
         // Identity when the size does not change.
-        let same = resize_bilinear(&[1.0, 2.0, 3.0, 4.0], 2, 2, 2, 2);
+        let same = crate::math::bilinear(&[1.0, 2.0, 3.0, 4.0], 2, 2, 2, 2);
         assert_eq!(same, vec![1.0, 2.0, 3.0, 4.0]);
     }
 

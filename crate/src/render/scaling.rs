@@ -106,7 +106,7 @@ pub fn normalize_attribution(values: &[f32], sign: Sign, scaling: Scaling) -> Re
             )
         }
         Scaling::MinMax if sign == Sign::All => (0.0, magnitudes().fold(0.0, f32::max)),
-        Scaling::MinMax => value_range(selected.iter().copied()),
+        Scaling::MinMax => crate::math::min_max(selected.iter().copied()),
     };
     let span = high - low;
     let degenerate = span <= 0.0 || !span.is_finite();
@@ -145,15 +145,6 @@ pub fn cumulative_sum_threshold(mut values: Vec<f32>, percentile: f32) -> f32 {
         }
     }
     values.last().copied().unwrap_or(0.0)
-}
-
-/// `(min, max)` of `values`, skipping NaN; `(∞, −∞)` when there are none.
-pub(crate) fn value_range(values: impl IntoIterator<Item = f32>) -> (f32, f32) {
-    values
-        .into_iter()
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        })
 }
 
 #[cfg(test)]

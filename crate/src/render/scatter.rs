@@ -7,8 +7,9 @@ use plotters::style::RGBAColor;
 
 use crate::render::frame::{padded, summary_title, Axes};
 use crate::render::raster::blit;
-use crate::render::scaling::value_range;
-use crate::render::{display_via_figure, theme, Colorbar, Colormap, Figure, Picture, Plot};
+use crate::math::min_max;
+use crate::render::{display_via_figure, theme, Colorbar, Plot};
+use crate::{Colormap, Figure, Picture};
 use crate::{Error, Result};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -27,7 +28,7 @@ enum Coloring {
 ///
 /// # Example
 /// ```
-/// use glassbox::{Picture, Plot, Scatter};
+/// use glassbox::{Picture, render::Plot, Scatter};
 /// let points: Vec<[f32; 2]> = (0..300).map(|i| [(i % 30) as f32, (i / 30) as f32]).collect();
 /// let labels: Vec<usize> = (0..300).map(|i| i % 3).collect();
 /// let digit = Picture::gray(4, 4, vec![1.0; 16])?;
@@ -201,7 +202,7 @@ impl Scatter {
     /// Min and max of the colour values ((0, 0) without values).
     fn value_range(&self) -> (f32, f32) {
         match &self.coloring {
-            Coloring::Values(v, _) => value_range(v.iter().copied()),
+            Coloring::Values(v, _) => min_max(v.iter().copied()),
             _ => (0.0, 0.0),
         }
     }

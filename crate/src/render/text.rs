@@ -147,7 +147,7 @@ pub(crate) fn draw(area: &Canvas<'_>, x: i32, y: i32, label: Label<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Figure;
+    use crate::Figure;
 
     #[test]
     fn text_is_measured_and_drawn_where_anchored() {

@@ -1,18 +1,9 @@
-//! Per-feature attributions for tabular models: Gradient × Input, Integrated Gradients and
-//! occlusion on any [`Explain`] model whose input is a `[B, F, 1, 1]` feature activation.
-//!
-//! These are the image methods of `attribution/` ([`GradientXInput`], [`IntegratedGradients`],
-//! [`Occlusion`]) run on the features as `F` channels of a 1×1 image, with one value per column
-//! instead of a map (see `REFERENCE.md` §1). Values are in the model's input units —
-//! standardised features for [`crate::TabularMlp`] — and the baseline is the all-zero input,
-//! i.e. the training mean after standardisation.
+//! Per-feature attributions for tabular models: [`FeatureAttribution`], made by
+//! [`Attribution::per_feature`] from any attribution method run on a `[B, F, 1, 1]` feature
+//! activation (the features as `F` channels of a 1×1 image), or by
+//! [`crate::permutation_importance`].
 
-use dfdx::prelude::*;
-
-use crate::{
-    Activation, Attribution, Error, Explain, GradientXInput, IntegratedGradients, Occlusion,
-    Quadrature, Target,
-};
+use crate::{Attribution, Error};
 
 type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -22,8 +13,9 @@ type Result<T, E = Error> = std::result::Result<T, E>;
 /// [`crate::permutation_importance`] has a single row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeatureAttribution {
-    /// The method (`"gradient × input"`, `"integrated gradients"`, `"occlusion"`, `"permutation importance"`).
-    pub method: &'static str,
+    /// The method (`"Gradient × Input"`, `"Integrated Gradients"`, `"Occlusion"`,
+    /// `"permutation importance"`).
+    pub method: String,
     /// The feature names, one per column.
     pub feature_names: Vec<String>,
     /// Raw signed attributions, `[rows, features]`.
@@ -92,136 +84,111 @@ impl std::fmt::Display for FeatureAttribution {
     }
 }
 
-/// Checks `x` is `[B, F, 1, 1]` with `F = feature_names.len()` and `class` is a logit; returns `B`.
-fn check<M: Explain>(
-    model: &M,
-    x: &Activation,
-    feature_names: &[String],
-    class: usize,
-) -> Result<usize> {
-    let (b, f, h, w) = *x.shape();
-    if f != feature_names.len() || h != 1 || w != 1 || b == 0 {
-        return Err(Error::shape(
-            "inputs",
-            format!(
-                "[B ≥ 1, {}, 1, 1] (one column per feature name)",
-                feature_names.len()
-            ),
-            &[b, f, h, w],
-        ));
-    }
-    if class >= model.num_classes() {
-        return Err(Error::invalid(
-            "class",
-            format!(
-                "{class} is not below the model's {} classes",
-                model.num_classes()
-            ),
-        ));
-    }
-    Ok(b)
-}
-
-/// One value per feature from an image method's `[B, F, 1, 1]` map.
-fn per_feature(
-    method: &'static str,
-    feature_names: &[String],
-    class: usize,
-    attr: Attribution,
-    deltas: Option<Vec<f32>>,
-) -> FeatureAttribution {
-    FeatureAttribution {
-        method,
-        feature_names: feature_names.to_vec(),
-        values: attr.values,
-        class: Some(class),
-        deltas,
-        spread: None,
+impl FeatureAttribution {
+    /// Adds Integrated Gradients' completeness errors, one per row (from
+    /// [`IntegratedGradients::explain_with_delta`](crate::IntegratedGradients::explain_with_delta)).
+    pub fn with_deltas(mut self, deltas: Vec<f32>) -> Self {
+        self.deltas = Some(deltas);
+        self
     }
 }
 
-/// **Gradient × Input**: `x_j · ∂S_class/∂x_j` per row and feature (Shrikumar et al. 2016,
-/// <https://arxiv.org/abs/1605.01713>). Exact for a linear model; relative to the zero input.
-///
-/// # Errors
-/// [`crate::ErrorKind::Shape`] when `inputs` is not `[B, F, 1, 1]` with one column per
-/// feature name; [`crate::ErrorKind::InvalidArgument`] for a class the model lacks.
-pub fn gradient_x_input<M: Explain>(
-    model: &M,
-    inputs: &Activation,
-    feature_names: &[String],
-    class: usize,
-) -> Result<FeatureAttribution> {
-    check(model, inputs, feature_names, class)?;
-    let attr = GradientXInput::new(model).explain(inputs, Target::Class(class))?;
-    Ok(per_feature(
-        "gradient × input",
-        feature_names,
-        class,
-        attr,
-        None,
-    ))
-}
-
-/// **Integrated Gradients** from the zero baseline (Sundararajan et al. 2017,
-/// <https://arxiv.org/abs/1703.01365>, eq. 1): `x_j · ∫₀¹ ∂S(αx)/∂x_j dα`, by the trapezoid rule
-/// on `steps` points ([`Quadrature::Trapezoid`]: weights `1/(steps − 1)`, halved at the ends,
-/// summing to 1; Captum's `riemann_trapezoid` values are ours times `(steps − 1)/steps` —
-/// checked against Captum in the tests). The completeness error `Σ_j attr_j − (S(x) − S(0))`
-/// of each row is in [`FeatureAttribution::deltas`]; it shrinks as `steps` grows (50 is the
-/// usual choice). All rows × steps run in one backward pass.
-///
-/// # Errors
-/// As [`gradient_x_input`], and [`crate::ErrorKind::InvalidArgument`] for `steps < 2`.
-pub fn integrated_gradients<M: Explain>(
-    model: &M,
-    inputs: &Activation,
-    feature_names: &[String],
-    class: usize,
-    steps: usize,
-) -> Result<FeatureAttribution> {
-    let b = check(model, inputs, feature_names, class)?;
-    if steps < 2 {
-        return Err(Error::invalid(
-            "steps",
-            format!("{steps} cannot integrate; use 2 or more (50 is usual)"),
-        ));
+impl Attribution {
+    /// The per-feature view of a map of a tabular input: an attribution of a `[B, F, 1, 1]`
+    /// feature activation (as [`crate::TabularMlp::inputs`] makes) with one value per column.
+    ///
+    /// Any method whose map keeps the channels works — [`crate::GradientXInput`],
+    /// [`crate::IntegratedGradients`], [`crate::Occlusion`] with `.patch(1).per_channel(true)`,
+    /// signed [`crate::Saliency`]. Values are in the model's input units (standardised features
+    /// for `TabularMlp`, whose zero baseline is the training mean).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Shape`] unless the map is `[R, F, 1, 1]` with one column per name.
+    ///
+    /// # Example
+    /// ```
+    /// use glassbox::{testing, GradientXInput, Target};
+    /// let net = testing::linear_net(&[2.0, -1.0, 0.5, 0.0, 0.0, 0.0], vec![0.0, 0.0], [3, 1, 1])?;
+    /// let x = testing::random_input([2, 3, 1, 1], 0);
+    /// let names: Vec<String> = ["income", "age", "debt"].map(String::from).to_vec();
+    /// let attr = GradientXInput::new(&net).explain(&x, Target::Class(0))?.per_feature(&names)?;
+    /// let x0 = testing::values(&x);
+    /// assert_eq!(attr.row(0), &[2.0 * x0[0], -x0[1], 0.5 * x0[2]]); // w ⊙ x, exactly
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    pub fn per_feature(&self, feature_names: &[String]) -> Result<FeatureAttribution> {
+        let [r, f, h, w] = self.shape();
+        if f != feature_names.len() || h != 1 || w != 1 {
+            return Err(Error::shape(
+                format!("{} map", self.method()),
+                format!(
+                    "[R, {}, 1, 1] (a tabular input, one column per feature name)",
+                    feature_names.len()
+                ),
+                &[r, f, h, w],
+            ));
+        }
+        let class = self.targets().first().copied();
+        Ok(FeatureAttribution {
+            method: self.method().to_string(),
+            feature_names: feature_names.to_vec(),
+            values: self.values().to_vec(),
+            class: class.filter(|&c| self.targets().iter().all(|&t| t == c)),
+            deltas: None,
+            spread: None,
+        })
     }
-    let (attr, deltas) = IntegratedGradients::new(model)
-        .steps(steps)
-        .quadrature(Quadrature::Trapezoid)
-        .batch_size(steps * b)
-        .explain_with_delta(inputs, Target::Class(class))?;
-    let name = "integrated gradients";
-    Ok(per_feature(name, feature_names, class, attr, Some(deltas)))
-}
-
-/// **Occlusion** per feature (Zeiler & Fergus 2014, <https://arxiv.org/abs/1311.2901>, one
-/// feature as the "patch"): `S(x) − S(x with x_j replaced by 0)`, i.e. by the training mean for
-/// standardised inputs. Model-agnostic apart from the input layout; `F + 1` forward passes.
-///
-/// # Errors
-/// As [`gradient_x_input`].
-pub fn occlusion<M: Explain>(
-    model: &M,
-    inputs: &Activation,
-    feature_names: &[String],
-    class: usize,
-) -> Result<FeatureAttribution> {
-    let b = check(model, inputs, feature_names, class)?;
-    let attr = Occlusion::new(model)
-        .patch(1)
-        .stride(1)
-        .per_channel(true)
-        .batch_size(b) // F passes of B rows, plus one for S(x)
-        .explain(inputs, Target::Class(class))?;
-    Ok(per_feature("occlusion", feature_names, class, attr, None))
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::LinearModel;
     use super::*;
+    use crate::{
+        Activation, Explain, GradientXInput, IntegratedGradients, Occlusion,
+        attribution::Quadrature, Result, Target,
+    };
+    use dfdx::prelude::*;
+
+    // The per-feature views the tabular notebook uses.
+    fn gradient_x_input<M: Explain>(
+        m: &M,
+        x: &Activation,
+        names: &[String],
+        class: usize,
+    ) -> Result<FeatureAttribution> {
+        GradientXInput::new(m)
+            .explain(x, Target::Class(class))?
+            .per_feature(names)
+    }
+
+    fn integrated_gradients<M: Explain>(
+        m: &M,
+        x: &Activation,
+        names: &[String],
+        class: usize,
+        steps: usize,
+    ) -> Result<FeatureAttribution> {
+        let (attr, deltas) = IntegratedGradients::new(m)
+            .steps(steps)
+            .quadrature(Quadrature::Trapezoid)
+            .explain_with_delta(x, Target::Class(class))?;
+        Ok(attr.per_feature(names)?.with_deltas(deltas))
+    }
+
+    fn occlusion<M: Explain>(
+        m: &M,
+        x: &Activation,
+        names: &[String],
+        class: usize,
+    ) -> Result<FeatureAttribution> {
+        Occlusion::new(m)
+            .patch(1)
+            .stride(1)
+            .per_channel(true)
+            .explain(x, Target::Class(class))?
+            .per_feature(names)
+    }
 
     #[test]
     fn linear_model_known_answers() {
@@ -323,10 +290,13 @@ mod tests {
         let model = LinearModel::new(vec![1.0; 6], vec![0.0; 2]);
         let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let x = model.dev.tensor_from_vec(vec![1.0; 4], (2, 2, 1, 1));
-        assert!(gradient_x_input(&model, &x, &names, 0)
+        assert!(gradient_x_input(&model, &x, &names, 0).is_err());
+        let two: Vec<String> = ["a", "b"].map(String::from).to_vec();
+        let x3 = model.dev.tensor_from_vec(vec![1.0; 3], (1, 3, 1, 1));
+        assert!(gradient_x_input(&model, &x3, &two, 0)
             .unwrap_err()
             .to_string()
-            .contains("[B ≥ 1, 3, 1, 1]"));
+            .contains("[R, 2, 1, 1]"));
         let x = model.dev.tensor_from_vec(vec![1.0; 3], (1, 3, 1, 1));
         assert!(occlusion(&model, &x, &names, 2).is_err());
         assert!(integrated_gradients(&model, &x, &names, 0, 1).is_err());

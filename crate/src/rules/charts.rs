@@ -14,8 +14,8 @@ impl FeatureAttribution {
     ///
     /// # Example
     /// ```
-    /// use glassbox::FeatureAttribution;
-    /// let attr = FeatureAttribution { method: "gradient × input", feature_names: vec!["income".into(), "age".into()],
+    /// use glassbox::rules::FeatureAttribution;
+    /// let attr = FeatureAttribution { method: "Gradient × Input".into(), feature_names: vec!["income".into(), "age".into()],
     ///     values: vec![-0.8, 0.1], class: Some(1), deltas: None, spread: None };
     /// let fig = attr.bar_chart(0)?;
     /// assert!(fig.summary().starts_with("bar chart `gradient × input — row 0, class 1`: income = -0.8"));
@@ -103,7 +103,7 @@ mod tests {
             })
             .collect();
         let attr = FeatureAttribution {
-            method: "test",
+            method: "test".into(),
             feature_names: names,
             values,
             class: Some(0),
@@ -120,7 +120,7 @@ mod tests {
         assert_eq!(&fig.to_png().unwrap()[..4], b"\x89PNG");
         assert!(attr.bar_chart(1).is_ok() && attr.bar_chart(2).is_err());
         let perm = FeatureAttribution {
-            method: "perm",
+            method: "perm".into(),
             feature_names: vec!["a".into(), "b".into()],
             values: vec![0.2, 0.0],
             class: None,

@@ -91,7 +91,7 @@ impl DecisionTree {
     ///
     /// # Example
     /// ```
-    /// use glassbox::{Cart, Tabular};
+    /// use glassbox::{Cart, data::tabular::Tabular};
     /// let data = Tabular::new(vec!["x".into()], vec![1.0, 2.0, 3.0, 4.0], vec![0, 0, 1, 1], vec!["a".into(), "b".into()])?;
     /// let fig = Cart::new().fit(&data)?.diagram()?;
     /// assert!(fig.width() > 300 && fig.height() > 200);
@@ -208,7 +208,7 @@ impl std::fmt::Display for DecisionTree {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Cart, Tabular};
+    use crate::{Cart, data::tabular::Tabular};
 
     #[test]
     fn boxes_sit_over_their_children_and_show_the_class_colour() {

@@ -3,31 +3,31 @@
 //!
 //! The pipeline for a tabular model (see `notebooks/07-rules-finance.ipynb`):
 //!
-//! 1. data: a validated [`crate::Tabular`] (e.g. [`crate::data::tabular::credit_risk`], with
+//! 1. data: a validated [`crate::data::tabular::Tabular`] (e.g. [`crate::data::tabular::credit_risk`], with
 //!    planted rules, or [`crate::data::tabular::breast_cancer`]);
-//! 2. a model: [`TabularMlp`] (dfdx `Linear`/`ReLU`, trained with Adam) or any classifier;
+//! 2. a model: [`crate::TabularMlp`] (dfdx `Linear`/`ReLU`, trained with Adam) or any
+//!    classifier;
 //! 3. rules: [`Cart::fit_surrogate`] on the model's predictions → [`DecisionTree::rules`],
 //!    [`DecisionTree::fidelity`] on held-out rows, [`DecisionTree::diagram`];
-//! 4. attributions per feature: [`gradient_x_input`], [`integrated_gradients`],
-//!    [`occlusion`] (any [`crate::Explain`] model fed `[B, F, 1, 1]` features) and the
-//!    model-agnostic [`permutation_importance`], all returning a [`FeatureAttribution`].
+//! 4. attributions per feature: any attribution method on any [`crate::Explain`] model fed
+//!    `[B, F, 1, 1]` features, viewed per column by [`crate::Attribution::per_feature`]
+//!    (Gradient × Input, Integrated Gradients, occlusion), and the model-agnostic
+//!    [`permutation_importance`], all giving a [`FeatureAttribution`].
 
 mod attribution;
 mod charts;
 mod diagram;
-mod mlp;
-mod permutation;
+pub(crate) mod permutation;
 mod rules_table;
 mod surrogate;
 mod text;
-mod tree;
+pub(crate) mod tree;
 
-pub use attribution::{gradient_x_input, integrated_gradients, occlusion, FeatureAttribution};
-pub use mlp::{MlpFit, TabularMlp};
-pub use permutation::permutation_importance;
+pub use attribution::FeatureAttribution;
 pub use surrogate::LeafStats;
 pub use text::{human_number, Condition, Rule};
-pub use tree::{Cart, DecisionTree, Node, Split};
+pub use tree::{DecisionTree, Node, Split};
+pub(crate) use tree::Cart;
 
 #[cfg(test)]
 mod testing;

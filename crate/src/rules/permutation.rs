@@ -10,7 +10,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use super::{agreement, FeatureAttribution};
-use crate::{Error, Result, Tabular};
+use crate::{Error, Result, data::tabular::Tabular};
 
 fn accuracy(pred: &[usize], data: &Tabular) -> Result<f32> {
     agreement("predict(data)", pred, data.targets())
@@ -19,12 +19,12 @@ fn accuracy(pred: &[usize], data: &Tabular) -> Result<f32> {
 /// The mean drop in accuracy over `repeats` seeded shuffles of each column (a one-row
 /// [`FeatureAttribution`]; [`FeatureAttribution::spread`] holds the standard deviations).
 ///
-/// `predict` is any classifier: a [`crate::TabularMlp`], a [`crate::DecisionTree`], a closure.
+/// `predict` is any classifier: a [`crate::TabularMlp`], a [`crate::rules::DecisionTree`], a closure.
 /// Use held-out rows: on training rows it measures what the model memorised.
 ///
 /// # Example
 /// ```
-/// use glassbox::{permutation_importance, Tabular};
+/// use glassbox::{permutation_importance, data::tabular::Tabular};
 /// let data = Tabular::new(vec!["signal".into(), "noise".into()],
 ///     (0..40).flat_map(|i| [i as f32, (i * 7 % 5) as f32]).collect(),
 ///     (0..40).map(|i| usize::from(i >= 20)).collect(), vec!["a".into(), "b".into()])?;
@@ -65,7 +65,7 @@ pub fn permutation_importance(
             .push((drops.iter().map(|d| (d - mean).powi(2)).sum::<f32>() / repeats as f32).sqrt());
     }
     Ok(FeatureAttribution {
-        method: "permutation importance",
+        method: "permutation importance".into(),
         feature_names: data.feature_names().to_vec(),
         values,
         class: None,

@@ -2,7 +2,7 @@
 //! coverage, optionally next to the same numbers on held-out rows.
 
 use super::DecisionTree;
-use crate::{Result, Table, Tabular};
+use crate::{Result, Table, data::tabular::Tabular};
 
 impl DecisionTree {
     /// One row per rule: `if`, `then`, `precision`, `cases`, `coverage` (training rows), most
@@ -10,7 +10,7 @@ impl DecisionTree {
     ///
     /// # Example
     /// ```
-    /// use glassbox::{Cart, Tabular};
+    /// use glassbox::{Cart, data::tabular::Tabular};
     /// let data = Tabular::new(vec!["income".into()], vec![20e3, 25e3, 40e3, 50e3, 60e3], vec![1, 1, 0, 0, 0],
     ///     vec!["low risk".into(), "high risk".into()])?;
     /// let table = Cart::new().fit(&data)?.rules_table();
@@ -91,7 +91,7 @@ impl DecisionTree {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Cart, Tabular};
+    use crate::{Cart, data::tabular::Tabular};
 
     #[test]
     fn held_out_columns_count_the_new_rows() {

@@ -5,7 +5,7 @@
 //! surrogate with low fidelity explains nothing, however plausible its rules read.
 
 use super::{agreement, check_len, Cart, DecisionTree};
-use crate::{Result, Tabular};
+use crate::{Result, data::tabular::Tabular};
 
 /// Coverage and precision of one leaf on a dataset (usually held out).
 #[derive(Clone, Debug, PartialEq)]
@@ -29,7 +29,7 @@ impl Cart {
     ///
     /// # Example
     /// ```
-    /// use glassbox::{Cart, Tabular};
+    /// use glassbox::{Cart, data::tabular::Tabular};
     /// let data = Tabular::new(vec!["x".into()], vec![1.0, 2.0, 3.0, 4.0], vec![0, 1, 0, 1], vec!["a".into(), "b".into()])?;
     /// let model = |x: f32| usize::from(x > 2.5); // any model: here a closure
     /// let preds: Vec<usize> = data.column(0).into_iter().map(model).collect();

@@ -8,9 +8,9 @@ use super::DecisionTree;
 ///
 /// # Example
 /// ```
-/// assert_eq!(glassbox::human_number(32_450.0), "32.5k");
-/// assert_eq!(glassbox::human_number(0.4103), "0.41");
-/// assert_eq!(glassbox::human_number(-2.0), "-2");
+/// assert_eq!(glassbox::rules::human_number(32_450.0), "32.5k");
+/// assert_eq!(glassbox::rules::human_number(0.4103), "0.41");
+/// assert_eq!(glassbox::rules::human_number(-2.0), "-2");
 /// ```
 pub fn human_number(v: f32) -> String {
     let (scaled, suffix) = match v.abs() {
@@ -129,7 +129,7 @@ impl DecisionTree {
     ///
     /// # Example
     /// ```
-    /// use glassbox::{Cart, Tabular};
+    /// use glassbox::{Cart, data::tabular::Tabular};
     /// let data = Tabular::new(vec!["income".into()], vec![20e3, 25e3, 40e3, 50e3], vec![1, 1, 0, 0],
     ///     vec!["low risk".into(), "high risk".into()])?;
     /// let rules = Cart::new().fit(&data)?.rules();
@@ -195,7 +195,7 @@ impl DecisionTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Cart, Tabular};
+    use crate::{Cart, data::tabular::Tabular};
 
     #[test]
     fn numbers_read_like_a_person_wrote_them() {

@@ -6,13 +6,13 @@
 //! Ties in gain go to the lower feature index, then the lower threshold, so a fit never
 //! depends on anything but the data.
 
-use crate::{Error, Result, Tabular};
+use crate::{Error, Result, data::tabular::Tabular};
 
 /// Fits [`DecisionTree`]s: the limits of the growth.
 ///
 /// # Example
 /// ```
-/// use glassbox::{Cart, Tabular};
+/// use glassbox::{Cart, data::tabular::Tabular};
 /// let data = Tabular::new(vec!["x".into()], vec![1.0, 2.0, 3.0, 4.0], vec![0, 0, 1, 1], vec!["a".into(), "b".into()])?;
 /// let tree = Cart::new().max_depth(2).fit(&data)?;
 /// let split = tree.nodes()[0].split.unwrap();

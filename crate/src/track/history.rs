@@ -1,10 +1,10 @@
-//! Filling a [`Run`] from what training returns: [`crate::TrainHistory`] and a settings struct.
+//! Filling a [`Run`] from what training returns: [`crate::models::TrainHistory`] and a settings struct.
 
 use serde::Serialize;
 
 use super::record::Hparam;
 use super::run::Run;
-use crate::{Error, Result, TrainHistory};
+use crate::{Error, Result, models::TrainHistory};
 
 impl Run {
     /// Logs every step of a [`TrainHistory`] (`train/loss`, `train/accuracy`, `lr`) and every
@@ -42,7 +42,7 @@ impl Run {
     /// ```
     /// let mut run = glassbox::Run::in_memory("r");
     /// run.hparams_of(&glassbox::Fit::default())?;
-    /// assert_eq!(run.hparams()["epochs"], glassbox::Hparam::Int(6));
+    /// assert_eq!(run.hparams()["epochs"], glassbox::track::Hparam::Int(6));
     /// # Ok::<(), glassbox::Error>(())
     /// ```
     pub fn hparams_of(&mut self, settings: &impl Serialize) -> Result<()> {

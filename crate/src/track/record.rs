@@ -49,7 +49,7 @@ pub(crate) enum Record {
 ///
 /// # Example
 /// ```
-/// use glassbox::Hparam;
+/// use glassbox::track::Hparam;
 /// assert_eq!(Hparam::from(0.01), Hparam::Float(0.01));
 /// assert_eq!(Hparam::from("adam").to_string(), "adam");
 /// ```

@@ -30,7 +30,7 @@ use crate::{Error, Figure, Result};
 /// }
 /// let again = Run::open(&dir)?;
 /// assert_eq!(again.scalars("loss"), vec![(0, 1.0), (1, 0.5), (2, 1.0 / 3.0)]);
-/// assert_eq!(again.hparams()["lr"], glassbox::Hparam::Float(0.01));
+/// assert_eq!(again.hparams()["lr"], glassbox::track::Hparam::Float(0.01));
 /// # std::fs::remove_dir_all(&dir).ok();
 /// # Ok::<(), glassbox::Error>(())
 /// ```

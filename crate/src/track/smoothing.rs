@@ -14,7 +14,7 @@ use crate::{Error, Result};
 ///
 /// # Example
 /// ```
-/// let s = glassbox::smooth(&[1.0, 0.0], 0.5)?;
+/// let s = glassbox::track::smooth(&[1.0, 0.0], 0.5)?;
 /// // First point: 0.5·1 / (1 − 0.5) = 1; second: (0.25 + 0) / (1 − 0.25) = 1/3.
 /// assert_eq!(s[0], 1.0);
 /// assert!((s[1] - 1.0 / 3.0).abs() < 1e-12);

@@ -22,7 +22,7 @@ use crate::{Error, Figure, Result};
 ///
 /// # Example
 /// ```
-/// use glassbox::{read_event_file, TensorBoardWriter};
+/// use glassbox::{read_event_file, track::TensorBoardWriter};
 /// let dir = std::env::temp_dir().join(format!("glassbox-doc-tb-{}", std::process::id()));
 /// let mut tb = TensorBoardWriter::create(&dir)?;
 /// tb.scalar("loss", 1, 0.5)?;

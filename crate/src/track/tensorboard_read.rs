@@ -47,7 +47,7 @@ pub enum TensorBoardValue {
 /// byte offset for a truncated record, a CRC mismatch or a malformed protobuf.
 ///
 /// # Example
-/// See [`crate::TensorBoardWriter`].
+/// See [`crate::track::TensorBoardWriter`].
 pub fn read_event_file(path: impl AsRef<Path>) -> Result<Vec<TensorBoardEvent>> {
     let path = path.as_ref();
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;

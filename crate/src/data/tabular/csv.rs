@@ -31,7 +31,7 @@ impl Tabular {
     ///
     /// # Example
     /// ```
-    /// use glassbox::Tabular;
+    /// use glassbox::data::tabular::Tabular;
     /// let t = Tabular::from_csv("income,debt_ratio,risk\n20000,0.5,high\n80000,0.1,low\n", "risk")?;
     /// assert_eq!(t.class_names(), ["high", "low"]);
     /// let e = Tabular::from_csv("job,risk\nteacher,1\n", "risk").unwrap_err();
@@ -125,7 +125,7 @@ impl Tabular {
     ///
     /// # Example
     /// ```
-    /// use glassbox::Tabular;
+    /// use glassbox::data::tabular::Tabular;
     /// let t = Tabular::from_csv("x,y\n1.5,b\n-2,a\n", "y")?;
     /// assert_eq!(t.to_csv(), "x,target\n1.5,b\n-2,a\n");
     /// assert_eq!(Tabular::from_csv(&t.to_csv(), "target")?, t);

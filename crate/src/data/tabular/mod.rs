@@ -28,7 +28,7 @@ use crate::{Error, Result};
 ///
 /// # Example
 /// ```
-/// use glassbox::Tabular;
+/// use glassbox::data::tabular::Tabular;
 /// let t = Tabular::new(
 ///     vec!["income".into(), "debt_ratio".into()],
 ///     vec![20_000.0, 0.5, 80_000.0, 0.1],

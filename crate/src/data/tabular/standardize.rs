@@ -11,7 +11,7 @@ use crate::{Error, Result};
 ///
 /// # Example
 /// ```
-/// use glassbox::{Standardizer, Tabular};
+/// use glassbox::{data::tabular::Standardizer, data::tabular::Tabular};
 /// let t = Tabular::new(vec!["x".into()], vec![1.0, 3.0], vec![0, 1], vec!["a".into(), "b".into()])?;
 /// let s = Standardizer::fit(&t)?;
 /// assert_eq!(s.transform(&t)?, vec![-1.0, 1.0]);

@@ -12,7 +12,7 @@ use crate::nn::conv2d::conv2d;
 use crate::nn::device::NnDevice;
 use crate::nn::float::NnFloat;
 use crate::nn::params::Conv2dParams;
-use crate::nn::tape::{device_error, Tensor4};
+use crate::nn::tape::Tensor4;
 use crate::Result;
 
 /// The input channels of one group, `I / G`, as a dfdx dimension known at compile time.
@@ -57,7 +57,7 @@ impl<const I: usize, const G: usize> ConstDim for PerGroup<I, G> {
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
-/// use glassbox::Conv2d;
+/// use glassbox::nn::Conv2d;
 ///
 /// let dev = Cpu::default();
 /// type Net = (Conv2d<3, 8, 3, 1, 1>, ReLU, Conv2d<8, 4, 3, 2>);
@@ -71,7 +71,7 @@ impl<const I: usize, const G: usize> ConstDim for PerGroup<I, G> {
 /// ```compile_fail
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
-/// let conv = dev.build_module::<glassbox::Conv2d<3, 8, 3>, f32>();
+/// let conv = dev.build_module::<glassbox::nn::Conv2d<3, 8, 3>, f32>();
 /// let x: Tensor<(usize, Const<4>, usize, usize), f32, _> = dev.zeros_like(&(1, Const, 9, 9));
 /// let _ = conv.forward(x);
 /// ```
@@ -134,10 +134,10 @@ impl<
     > Conv2d<I, O, K, S, P, L, G, E, D>
 {
     /// Applies the layer to a dynamically shaped batch `[B, I, H, W]` → `[B, O, OH, OW]`,
-    /// with descriptive errors (see [`crate::conv2d`]).
+    /// with descriptive errors (see [`crate::nn::conv2d`]).
     ///
     /// # Errors
-    /// As [`crate::conv2d`]: a channel count other than `I`, zero sizes, a kernel larger than the
+    /// As [`crate::nn::conv2d`]: a channel count other than `I`, zero sizes, a kernel larger than the
     /// padded input.
     pub fn apply<T: Tape<E, D>>(&self, x: Tensor4<E, T, D>) -> Result<Tensor4<E, T, D>> {
         conv2d(x, &self.weight, Some(&self.flat_bias()?), self.params())
@@ -149,7 +149,7 @@ impl<
         self.bias
             .clone()
             .try_reshape_like(&(O,))
-            .map_err(device_error)
+            .map_err(crate::Error::device)
     }
 }
 
@@ -167,7 +167,7 @@ where
     Cpu: NnDevice<E>,
 {
     /// The layer followed by a ReLU with backward rule `mode`, as one op on the CPU (see
-    /// [`crate::conv2d_relu`]: the same values and gradients as `relu(self.apply(x)?, mode)`,
+    /// [`crate::nn::conv2d_relu`]: the same values and gradients as `relu(self.apply(x)?, mode)`,
     /// faster).
     ///
     /// # Errors

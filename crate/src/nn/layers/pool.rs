@@ -35,14 +35,14 @@ macro_rules! pool_module {
 }
 
 /// Max pooling over `K`×`K` windows with stride `S` and padding `P`, like
-/// `torch.nn.MaxPool2d(K, S, P)`; see [`crate::max_pool2d`].
+/// `torch.nn.MaxPool2d(K, S, P)`; see [`crate::nn::max_pool2d`].
 ///
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
 /// let x: Tensor<(usize, Const<4>, usize, usize), f32, _> = dev.zeros_like(&(1, Const, 8, 6));
-/// let y = glassbox::MaxPool2d::<2, 2>.forward(x);
+/// let y = glassbox::nn::MaxPool2d::<2, 2>.forward(x);
 /// assert_eq!(*y.shape(), (1, Const::<4>, 4, 3));
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -50,18 +50,18 @@ pub struct MaxPool2d<const K: usize, const S: usize = 1, const P: usize = 0>;
 pool_module!(MaxPool2d[const K: usize, const S: usize, const P: usize], (B, C, usize, usize), |x| max_pool2d(x, K, S, P));
 
 /// Average pooling over `K`×`K` windows, like `torch.nn.AvgPool2d(K, S, P)`; see
-/// [`crate::avg_pool2d`].
+/// [`crate::nn::avg_pool2d`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AvgPool2d<const K: usize, const S: usize = 1, const P: usize = 0>;
 pool_module!(AvgPool2d[const K: usize, const S: usize, const P: usize], (B, C, usize, usize), |x| avg_pool2d(x, K, S, P));
 
 /// Adaptive average pooling to `OH`×`OW`, like `torch.nn.AdaptiveAvgPool2d((OH, OW))`; see
-/// [`crate::adaptive_avg_pool2d`]. VGG's is `AdaptiveAvgPool2d<7, 7>`.
+/// [`crate::nn::adaptive_avg_pool2d`]. VGG's is `AdaptiveAvgPool2d<7, 7>`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AdaptiveAvgPool2d<const OH: usize, const OW: usize>;
 pool_module!(AdaptiveAvgPool2d[const OH: usize, const OW: usize], (B, C, usize, usize), |x| adaptive_avg_pool2d(x, (OH, OW)));
 
-/// Global average pooling, `[B, C, H, W]` → `[B, C]`; see [`crate::global_avg_pool`].
+/// Global average pooling, `[B, C, H, W]` → `[B, C]`; see [`crate::nn::global_avg_pool`].
 ///
 /// With a typed channel dimension the output feeds dfdx's `Linear<C, N>` directly.
 ///
@@ -69,7 +69,7 @@ pool_module!(AdaptiveAvgPool2d[const OH: usize, const OW: usize], (B, C, usize, 
 /// ```
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
-/// let net = dev.build_module::<(glassbox::GlobalAvgPool, Linear<4, 2>), f32>();
+/// let net = dev.build_module::<(glassbox::nn::GlobalAvgPool, Linear<4, 2>), f32>();
 /// let x: Tensor<(usize, Const<4>, usize, usize), f32, _> = dev.zeros_like(&(3, Const, 5, 5));
 /// assert_eq!(*net.forward(x).shape(), (3, Const::<2>));
 /// ```
@@ -77,7 +77,7 @@ pool_module!(AdaptiveAvgPool2d[const OH: usize, const OW: usize], (B, C, usize, 
 pub struct GlobalAvgPool;
 pool_module!(GlobalAvgPool[], (B, C), |x| global_avg_pool(x));
 
-/// Flattens `[B, C, H, W]` → `[B, C·H·W]` with a run-time width; see [`crate::flatten`].
+/// Flattens `[B, C, H, W]` → `[B, C·H·W]` with a run-time width; see [`crate::nn::flatten`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Flatten;
 pool_module!(Flatten[], (B, usize), |x| flatten(x));
@@ -89,7 +89,7 @@ pool_module!(Flatten[], (B, usize), |x| flatten(x));
 /// ```
 /// use dfdx::prelude::*;
 /// let dev = Cpu::default();
-/// type Net = (glassbox::AdaptiveAvgPool2d<2, 2>, glassbox::FlattenTo<12>, Linear<12, 5>);
+/// type Net = (glassbox::nn::AdaptiveAvgPool2d<2, 2>, glassbox::nn::FlattenTo<12>, Linear<12, 5>);
 /// let net = dev.build_module::<Net, f32>();
 /// let x: Tensor<(usize, Const<3>, usize, usize), f32, _> = dev.zeros_like(&(2, Const, 9, 9));
 /// assert_eq!(*net.forward(x).shape(), (2, Const::<5>));

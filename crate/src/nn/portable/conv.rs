@@ -6,14 +6,14 @@ use dfdx::tensor_ops::{BroadcastTo, PermuteTo, ReshapeTo, TryMatMul};
 use super::windows::{gather_rows, Rows};
 use crate::nn::float::NnFloat;
 use crate::nn::params::{Conv2dParams, ConvGeometry};
-use crate::nn::tape::{device_error, Tensor4};
+use crate::nn::tape::Tensor4;
 use crate::Result;
 
-/// [`crate::conv2d`] on any dfdx device, composed from dfdx's `gather` and `matmul`: same
+/// [`crate::nn::conv2d`] on any dfdx device, composed from dfdx's `gather` and `matmul`: same
 /// arguments, results, gradients (input, weight, bias) and errors.
 ///
 /// # Errors
-/// As [`crate::conv2d`].
+/// As [`crate::nn::conv2d`].
 pub fn conv2d<E, D, T, SW>(
     x: Tensor4<E, T, D>,
     weight: &Tensor<SW, E, D>,
@@ -39,32 +39,32 @@ where
     let pixels: Rows<E, D, T> = x
         .try_reshape_like(&(b * g.c_in, g.h * g.w))
         .and_then(|t| t.try_permute::<_, Axes2<1, 0>>())
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     // [P·K, B·C] → [P, K, B, G, Cg] → [G, P, B, Cg, K] → [G, P·B, Cg·K]: im2col per group.
     let cols = gather_rows(pixels, E::ZERO, tap_table(&g))?
         .try_reshape_like(&(p, taps, b, groups, cg))
         .and_then(|t| t.try_permute::<_, Axes5<3, 0, 2, 4, 1>>())
         .and_then(|t| t.try_reshape_like(&(groups, p * b, cg * taps)))
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     let weight = weight
         .retaped::<T>()
         .try_reshape_like(&(groups, og, cg * taps))
         .and_then(|t| t.try_permute::<_, Axes3<0, 2, 1>>())
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     // [G, P·B, Og] → [G, P, B, Og] → [B, G, Og, P] → [B, O, OH, OW].
     let y = cols
         .try_matmul(weight)
         .and_then(|t| t.try_reshape_like(&(groups, p, b, og)))
         .and_then(|t| t.try_permute::<_, Axes4<2, 0, 3, 1>>())
         .and_then(|t| t.try_reshape_like(&(b, c_out, g.oh, g.ow)))
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     let Some(bias) = bias else { return Ok(y) };
     let shape = *y.shape();
     let bias = bias
         .retaped::<T>()
         .try_broadcast_like::<_, Axes3<0, 2, 3>>(&shape)
-        .map_err(device_error)?;
-    (y + bias).try_contiguous().map_err(device_error)
+        .map_err(crate::Error::device)?;
+    (y + bias).try_contiguous().map_err(crate::Error::device)
 }
 
 /// For each output pixel and kernel tap (row-major in that order), the input pixel under it,

@@ -1,6 +1,6 @@
 //! The engine's ops composed from dfdx's own tensor ops, so they run on **any** dfdx device.
 //!
-//! This is what [`crate::conv2d`] and the pools run on dfdx's `Cuda` device (the `cuda`
+//! This is what [`crate::nn::conv2d`] and the pools run on dfdx's `Cuda` device (the `cuda`
 //! feature) until native GPU kernels exist; on `Cpu` glassbox uses its own faster kernels, and
 //! these functions serve as an independent cross-check of them (the tests compare the two, value
 //! and gradient).
@@ -18,19 +18,19 @@
 //! convolution, plus one reordered copy for the matrix product); the index table covers one
 //! image plane (`OH·OW·KH·KW` entries, shared by every channel and image) and is built on the
 //! host and copied to the device per call.
-//! [`crate::without_weight_grads`] has no effect here: dfdx's `matmul` computes the gradients
+//! [`crate::nn::without_weight_grads`] has no effect here: dfdx's `matmul` computes the gradients
 //! of both of its operands.
 //!
 //! # Example
 //! ```
 //! use dfdx::prelude::*;
-//! use glassbox::{nn::portable, Conv2dParams};
+//! use glassbox::{nn::portable, nn::Conv2dParams};
 //!
 //! let dev = Cpu::default();
 //! let x = dev.tensor_from_vec((0..16).map(|v| v as f32).collect(), (1, 1, 4, 4));
 //! let w = dev.tensor_from_vec(vec![1.0f32; 9], (1, 1, 3, 3));
 //! let y = portable::conv2d(x.clone(), &w, None, Conv2dParams::default())?;
-//! assert_eq!(y.as_vec(), glassbox::conv2d(x, &w, None, Conv2dParams::default())?.as_vec());
+//! assert_eq!(y.as_vec(), glassbox::nn::conv2d(x, &w, None, Conv2dParams::default())?.as_vec());
 //! # Ok::<(), glassbox::Error>(())
 //! ```
 

@@ -6,18 +6,18 @@ use dfdx::tensor_ops::{BroadcastTo, ChooseFrom, MaxTo, PermuteTo, ReshapeTo, Sum
 use super::windows::{gather_rows, Rows};
 use crate::nn::float::NnFloat;
 use crate::nn::pool_geometry::Windows;
-use crate::nn::tape::{device_error, Tensor4};
+use crate::nn::tape::Tensor4;
 use crate::Result;
 
 /// `[P, K, N]`: the `K` pixels of each of `P` windows for each of `N` image planes.
 type Windowed<E, D, T> = Tensor<(usize, usize, usize), E, D, T>;
 
-/// [`crate::max_pool2d`] on any dfdx device: same results and errors, and the gradient goes to
+/// [`crate::nn::max_pool2d`] on any dfdx device: same results and errors, and the gradient goes to
 /// the first maximum of each window (PyTorch's rule; a NaN counts as the maximum), not to every
 /// tied one as dfdx's `max` would send it.
 ///
 /// # Errors
-/// As [`crate::max_pool2d`].
+/// As [`crate::nn::max_pool2d`].
 pub fn max_pool2d<E, D, T>(
     x: Tensor4<E, T, D>,
     kernel: usize,
@@ -35,7 +35,7 @@ where
     let dev = windows.device().clone();
     let wshape = *windows.shape();
     let (_, k, _) = wshape;
-    let err = device_error;
+    let err = crate::Error::device;
     // Score the positions equal to the window's maximum K − i (the first one wins), NaNs
     // K + 1 + i (any NaN beats every number and the last NaN wins: PyTorch's `v > max ||
     // isnan(v)` scan), the rest 0; keep the best-scored position.
@@ -65,11 +65,11 @@ where
     to_image(pooled, &win)
 }
 
-/// [`crate::avg_pool2d`] on any dfdx device: same results, gradients and errors
+/// [`crate::nn::avg_pool2d`] on any dfdx device: same results, gradients and errors
 /// (`count_include_pad`: every window divides by `kernel²`).
 ///
 /// # Errors
-/// As [`crate::avg_pool2d`].
+/// As [`crate::nn::avg_pool2d`].
 pub fn avg_pool2d<E, D, T>(
     x: Tensor4<E, T, D>,
     kernel: usize,
@@ -86,10 +86,10 @@ where
     average(x, win, Some(kernel * kernel))
 }
 
-/// [`crate::adaptive_avg_pool2d`] on any dfdx device: same results, gradients and errors.
+/// [`crate::nn::adaptive_avg_pool2d`] on any dfdx device: same results, gradients and errors.
 ///
 /// # Errors
-/// As [`crate::adaptive_avg_pool2d`].
+/// As [`crate::nn::adaptive_avg_pool2d`].
 pub fn adaptive_avg_pool2d<E, D, T>(
     x: Tensor4<E, T, D>,
     out: (usize, usize),
@@ -130,10 +130,10 @@ where
     let scale = dev
         .try_tensor_from_vec(scale, (p,))
         .and_then(|s| s.try_broadcast_like::<_, Axis<1>>(&(p, n)))
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     let sums = windows
         .try_sum::<(usize, usize), Axis<1>>()
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     to_image(sums * scale, &win)
 }
 
@@ -149,11 +149,11 @@ where
     let pixels: Rows<E, D, T> = x
         .try_reshape_like(&(planes, win.h * win.w))
         .and_then(|t| t.try_permute::<_, Axes2<1, 0>>())
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     let (table, largest) = win.gather_table();
     gather_rows(pixels, pad, table)?
         .try_reshape_like(&(win.out_plane(), largest, planes))
-        .map_err(device_error)
+        .map_err(crate::Error::device)
 }
 
 /// Each window's maximum, repeated over the window: `[P, K, N]` → `[P, K, N]`.
@@ -165,7 +165,7 @@ where
     let shape = *t.shape();
     t.try_max::<(usize, usize), Axis<1>>()
         .and_then(|m| m.try_broadcast_like::<_, Axis<1>>(&shape))
-        .map_err(device_error)
+        .map_err(crate::Error::device)
 }
 
 /// `[P, B·C]` (one value per window and plane) → `[B, C, OH, OW]`.
@@ -178,5 +178,5 @@ where
     let [b, c, oh, ow] = win.out_shape();
     y.try_permute::<_, Axes2<1, 0>>()
         .and_then(|t| t.try_reshape_like(&(b, c, oh, ow)))
-        .map_err(device_error)
+        .map_err(crate::Error::device)
 }

@@ -4,7 +4,6 @@ use dfdx::prelude::{Axis, Device, HasShape, Tape, Tensor};
 use dfdx::tensor_ops::{GatherTo, TryConcatAlong};
 
 use crate::nn::float::NnFloat;
-use crate::nn::tape::device_error;
 use crate::Result;
 
 /// A `[rows, columns]` matrix on device `D`.
@@ -29,13 +28,13 @@ where
     let (_, n) = *x.shape();
     let pad_row = dev
         .try_tensor_from_vec(vec![pad; n], (1usize, n))
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     let padded: Rows<E, D, T> = (x, pad_row)
         .try_concat_along(Axis::<0>)
-        .map_err(device_error)?;
+        .map_err(crate::Error::device)?;
     let len = table.len();
     let idx = dev
         .try_tensor_from_vec(table, (len,))
-        .map_err(device_error)?;
-    padded.try_gather(idx).map_err(device_error)
+        .map_err(crate::Error::device)?;
+    padded.try_gather(idx).map_err(crate::Error::device)
 }

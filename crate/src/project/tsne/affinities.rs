@@ -9,7 +9,7 @@ use crate::project::Knn;
 
 /// The symmetric, sparse t-SNE affinity matrix `P` (sums to 1), stored by rows.
 ///
-/// Built by [`Tsne::affinities`](crate::Tsne::affinities); [`kl_divergence`](crate::kl_divergence)
+/// Built by [`Tsne::affinities`](crate::Tsne::affinities); [`kl_divergence`](crate::evaluate::kl_divergence)
 /// scores any 2-D embedding against it.
 #[derive(Clone, Debug)]
 pub struct Affinities {
@@ -160,7 +160,8 @@ pub(crate) fn symmetrise(knn: &Knn, conditional: &[f32]) -> Affinities {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::{exact_knn, Matrix};
+    use crate::project::exact_knn;
+    use crate::Matrix;
 
     #[test]
     fn conditionals_reach_the_perplexity_and_p_is_symmetric() {

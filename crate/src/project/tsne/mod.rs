@@ -55,7 +55,7 @@ pub(crate) enum Method {
 /// let rows: Vec<[f32; 3]> = (0..40)
 ///     .map(|i| { let c = if i < 20 { 0.0 } else { 50.0 }; [c + (i % 5) as f32, c + (i % 7) as f32, c] })
 ///     .collect();
-/// let map = Tsne::default().perplexity(5.0).iterations(300).quiet().fit(&rows)?;
+/// let map = Tsne::default().perplexity(5.0).iterations(300).quiet(true).fit(&rows)?;
 /// assert_eq!((map.len(), map.dims()), (40, 2));
 /// # Ok::<(), glassbox::Error>(())
 /// ```
@@ -135,15 +135,17 @@ impl Tsne {
         self
     }
 
-    /// Starts from Gaussian noise (std 1e-4) instead of the scaled PCA projection.
-    pub fn random_init(mut self) -> Self {
-        self.random_init = true;
+    /// Starts from Gaussian noise (std 1e-4) instead of the scaled PCA projection (`true`), or
+    /// from the PCA projection (`false`, the default).
+    pub fn random_init(mut self, random: bool) -> Self {
+        self.random_init = random;
         self
     }
 
-    /// No progress lines on stderr (by default one every 50 iterations, with the KL divergence).
-    pub fn quiet(mut self) -> Self {
-        self.verbose = false;
+    /// No progress lines on stderr (`true`); by default (`false`) one every 50 iterations, with
+    /// the KL divergence.
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.verbose = !quiet;
         self
     }
 

@@ -103,7 +103,8 @@ pub(crate) fn fuzzy_union(knn: &Knn, memberships: &[f32]) -> Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::{exact_knn, Matrix};
+    use crate::project::exact_knn;
+    use crate::Matrix;
 
     #[test]
     fn memberships_sum_to_log2_k_and_union_is_symmetric() {

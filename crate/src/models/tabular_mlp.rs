@@ -2,15 +2,15 @@
 //! trained with Adam on standardised features, and explainable through [`Explain`].
 
 use dfdx::nn::modules::Linear;
-use dfdx::nn::{BuildModule, Module, ModuleVisitor, TensorCollection, ZeroGrads};
-use dfdx::optim::{Adam, AdamConfig, Optimizer};
+use dfdx::nn::{BuildModule, Module, ModuleVisitor, TensorCollection};
+use dfdx::losses::cross_entropy_with_logits_loss;
 use dfdx::prelude::*;
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
 
-use crate::models::divergence::{check_learning_rate, check_loss};
-use crate::models::INPUT;
-use crate::{Activation, Error, Explain, LayerInfo, Logits, ReluGrad, Standardizer, Tabular};
+use super::train::{adam_epochs, hits, one_hot, predicted, Schedule};
+use super::{Explain, Fit, LayerInfo, INPUT};
+use crate::data::{tabular::Standardizer, tabular::Tabular};
+use crate::{Activation, Logits, ReluGrad};
+use crate::Error;
 
 type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -20,6 +20,14 @@ struct Layers<const F: usize, const H: usize, const C: usize, E: Dtype, D: Stora
     fc1: Linear<F, H, E, D>,
     fc2: Linear<H, H, E, D>,
     fc3: Linear<H, C, E, D>,
+}
+
+impl<const F: usize, const H: usize, const C: usize> Layers<F, H, C, f32, Cpu> {
+    fn logits<T: Tape<f32, Cpu>>(&self, x: Batch<F, T>) -> Batch<C, T> {
+        let h = self.fc1.forward(x).relu();
+        let h = self.fc2.forward(h).relu();
+        self.fc3.forward(h)
+    }
 }
 
 impl<const F: usize, const H: usize, const C: usize> TensorCollection<f32, Cpu>
@@ -41,34 +49,6 @@ impl<const F: usize, const H: usize, const C: usize> TensorCollection<f32, Cpu>
     }
 }
 
-/// Training settings for [`TabularMlp::train`].
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct MlpFit {
-    /// Passes over the training rows.
-    pub epochs: usize,
-    /// Rows per Adam step.
-    pub batch_size: usize,
-    /// Adam's learning rate.
-    pub learning_rate: f64,
-    /// Seeds the initial weights and the shuffling: same seed, same model.
-    pub seed: u64,
-    /// Print one progress line per epoch.
-    pub verbose: bool,
-}
-
-impl Default for MlpFit {
-    /// 40 epochs, batches of 64, learning rate 3e-3, seed 0, verbose.
-    fn default() -> Self {
-        Self {
-            epochs: 40,
-            batch_size: 64,
-            learning_rate: 3e-3,
-            seed: 0,
-            verbose: true,
-        }
-    }
-}
-
 /// A multilayer perceptron `F → H → H → C` (ReLU between layers) for tabular data.
 ///
 /// It owns the [`Standardizer`] fitted on its training data, so it takes raw [`Tabular`] rows
@@ -78,10 +58,10 @@ impl Default for MlpFit {
 ///
 /// # Example
 /// ```
-/// use glassbox::{MlpFit, TabularMlp};
+/// use glassbox::{Fit, TabularMlp};
 /// let data = glassbox::data::tabular::credit_risk(600, 1)?;
-/// let fit = MlpFit { epochs: 5, verbose: false, ..MlpFit::default() };
-/// let net = TabularMlp::<6>::train(&data, &fit)?;
+/// let fit = Fit { epochs: 5, verbose: false, ..Fit::tabular() };
+/// let net = TabularMlp::<6>::train(&data, fit)?;
 /// assert!(net.accuracy(&data)? > 0.7);
 /// assert_eq!(net.history().len(), 5);
 /// # Ok::<(), glassbox::Error>(())
@@ -100,15 +80,16 @@ const LAYERS: [&str; 5] = ["fc1", "relu1", "fc2", "relu2", "fc3"];
 type Batch<const N: usize, T> = Tensor<(usize, Const<N>), f32, Cpu, T>;
 
 impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
-    /// Trains a fresh network on `data` (standardised inside) with Adam and cross-entropy,
-    /// printing `epoch e/E  loss …  accuracy …` per epoch when `fit.verbose`.
+    /// Trains a fresh network on `data` (standardised inside) with Adam at a constant learning
+    /// rate and cross-entropy, printing `epoch e/E  loss …  accuracy …` per epoch when
+    /// `fit.verbose`. [`Fit::tabular`] holds the usual settings.
     ///
     /// # Errors
     /// [`crate::ErrorKind::Shape`] when `data` has not `F` features or not `C` classes;
-    /// [`crate::ErrorKind::InvalidArgument`] for zero epochs or batch size, a learning rate that
-    /// is not positive and finite, a loss that becomes NaN or infinite (naming `learning_rate`),
-    /// and for constant features ([`Standardizer::fit`]).
-    pub fn train(data: &Tabular, fit: &MlpFit) -> Result<Self> {
+    /// [`crate::ErrorKind::InvalidArgument`] for zero epochs or batch, a learning rate that is
+    /// not positive and finite, a loss that becomes NaN or infinite (naming `lr`), and for
+    /// constant features ([`Standardizer::fit`]).
+    pub fn train(data: &Tabular, fit: Fit) -> Result<Self> {
         let _ids = crate::nn::id_guard();
         if data.num_features() != F || data.class_names().len() != C {
             return Err(Error::shape(
@@ -117,88 +98,52 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
                 &[data.num_features(), data.class_names().len()],
             ));
         }
-        if fit.epochs == 0 || fit.batch_size == 0 {
-            return Err(Error::invalid(
-                "fit",
-                "epochs and batch_size must be at least 1",
-            ));
-        }
-        check_learning_rate("learning_rate", fit.learning_rate)?;
+        fit.check()?;
         let standardizer = Standardizer::fit(data)?;
         let x = standardizer.transform(data)?;
         let dev = Cpu::seed_from_u64(fit.seed);
-        let mut net = Self {
-            layers: Layers::build(&dev),
-            standardizer,
-            class_names: data.class_names().to_vec(),
-            history: Vec::new(),
-            dev: dev.clone(),
-        };
-        let mut opt = Adam::new(
-            &net.layers,
-            AdamConfig {
-                lr: fit.learning_rate,
-                ..Default::default()
-            },
-        );
-        let mut grads = net.layers.alloc_grads();
-        let mut rng = rand::rngs::StdRng::seed_from_u64(fit.seed);
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        let mut step = 0;
-        for epoch in 1..=fit.epochs {
-            order.shuffle(&mut rng);
-            let (mut loss_sum, mut correct) = (0.0, 0);
-            for batch in order.chunks(fit.batch_size) {
+        let mut layers = Layers::build(&dev);
+        let mut history = Vec::new();
+        adam_epochs(
+            &mut layers,
+            data.len(),
+            &fit,
+            Schedule::Constant,
+            |layers, batch, grads| {
                 let xb: Vec<f32> = batch
                     .iter()
                     .flat_map(|&i| x[i * F..(i + 1) * F].iter().copied())
                     .collect();
-                let mut yb = vec![0.0f32; batch.len() * C];
-                batch
-                    .iter()
-                    .enumerate()
-                    .for_each(|(k, &i)| yb[k * C + data.targets()[i]] = 1.0);
+                let labels: Vec<usize> = batch.iter().map(|&i| data.targets()[i]).collect();
                 let xb: Batch<F, NoneTape> = dev.tensor_from_vec(xb, (batch.len(), Const::<F>));
-                let logits = net.logits(xb.traced(grads));
-                correct += argmax_rows(&logits.retaped::<NoneTape>().as_vec(), C)
+                let logits = dynamic(layers.logits(xb.traced(grads)));
+                let hits = hits(&logits, &labels);
+                Ok((cross_entropy_with_logits_loss(logits, one_hot(&dev, &labels, C)), hits))
+            },
+            |_, epoch, batches| {
+                let rows = data.len() as f32;
+                let loss = batches
                     .iter()
-                    .zip(batch)
-                    .filter(|(p, &i)| **p == data.targets()[i])
-                    .count();
-                let loss = cross_entropy_with_logits_loss(
-                    logits,
-                    dev.tensor_from_vec(yb, (batch.len(), Const::<C>)),
-                );
-                check_loss("learning_rate", fit.learning_rate, loss.array(), step)?;
-                step += 1;
-                loss_sum += loss.array() * batch.len() as f32;
-                grads = loss.backward();
-                opt.update(&mut net.layers, &grads).map_err(|e| {
-                    Error::new(crate::ErrorKind::Device {
-                        reason: format!("{e:?}"),
-                    })
-                })?;
-                net.layers.zero_grads(&mut grads);
-            }
-            let (loss, acc) = (
-                loss_sum / data.len() as f32,
-                correct as f32 / data.len() as f32,
-            );
-            net.history.push((loss, acc));
-            if fit.verbose {
-                println!(
-                    "epoch {epoch:>3}/{}  loss {loss:.4}  train accuracy {acc:.3}",
-                    fit.epochs
-                );
-            }
-        }
-        Ok(net)
-    }
-
-    fn logits<T: Tape<f32, Cpu>>(&self, x: Batch<F, T>) -> Batch<C, T> {
-        let h = self.layers.fc1.forward(x).relu();
-        let h = self.layers.fc2.forward(h).relu();
-        self.layers.fc3.forward(h)
+                    .fold(0.0, |sum, b| sum + b.step.loss * b.rows as f32);
+                let (loss, acc) = (loss / rows, batches.iter().map(|b| b.hits).sum::<usize>() as f32 / rows);
+                history.push((loss, acc));
+                if fit.verbose {
+                    println!(
+                        "epoch {:>3}/{}  loss {loss:.4}  train accuracy {acc:.3}",
+                        epoch + 1,
+                        fit.epochs
+                    );
+                }
+                Ok(())
+            },
+        )?;
+        Ok(Self {
+            layers,
+            standardizer,
+            class_names: data.class_names().to_vec(),
+            history,
+            dev,
+        })
     }
 
     /// `(mean loss, accuracy)` on the training rows, one entry per epoch.
@@ -240,7 +185,7 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
     /// # Errors
     /// As [`Standardizer::transform`].
     pub fn predict(&self, data: &Tabular) -> Result<Vec<usize>> {
-        Ok(argmax_rows(&self.forward(self.inputs(data)?)?.as_vec(), C))
+        Ok(predicted(&self.forward(self.inputs(data)?)?))
     }
 
     /// The share of rows whose target the model predicts.
@@ -248,7 +193,8 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
     /// # Errors
     /// As [`Standardizer::transform`].
     pub fn accuracy(&self, data: &Tabular) -> Result<f32> {
-        super::agreement("predict(data)", &self.predict(data)?, data.targets())
+        let logits = self.forward(self.inputs(data)?)?;
+        Ok(hits(&logits, data.targets()) as f32 / data.len().max(1) as f32)
     }
 
     /// Runs stage `k` (index into [`LAYERS`]) on a `[B, N]` tensor.
@@ -295,13 +241,6 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
     fn width(pos: usize) -> usize {
         [F, H, H, H, H, C][pos]
     }
-}
-
-fn argmax_rows(values: &[f32], c: usize) -> Vec<usize> {
-    values
-        .chunks(c)
-        .map(|r| (0..c).fold(0, |best, k| if r[k] > r[best] { k } else { best }))
-        .collect()
 }
 
 fn flat<T: Tape<f32, Cpu>>(
@@ -436,10 +375,10 @@ mod tests {
         let data = credit_risk(200, 3).unwrap();
         let net = TabularMlp::<6, 8>::train(
             &data,
-            &MlpFit {
+            Fit {
                 epochs: 1,
                 verbose: false,
-                ..MlpFit::default()
+                ..Fit::tabular()
             },
         )
         .unwrap();
@@ -465,7 +404,7 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("[B, 6, 1, 1]"));
-        assert!(TabularMlp::<5>::train(&data, &MlpFit::default()).is_err());
+        assert!(TabularMlp::<5>::train(&data, Fit::tabular()).is_err());
     }
 
     #[test]
@@ -473,10 +412,10 @@ mod tests {
         let data = credit_risk(200, 3).unwrap();
         let net = TabularMlp::<6, 8>::train(
             &data,
-            &MlpFit {
+            Fit {
                 epochs: 1,
                 verbose: false,
-                ..MlpFit::default()
+                ..Fit::tabular()
             },
         )
         .unwrap();
@@ -492,13 +431,13 @@ mod tests {
     #[test]
     fn training_is_seeded() {
         let data = credit_risk(300, 4).unwrap();
-        let fit = MlpFit {
+        let fit = Fit {
             epochs: 3,
             verbose: false,
-            ..MlpFit::default()
+            ..Fit::tabular()
         };
-        let a = TabularMlp::<6, 8>::train(&data, &fit).unwrap();
-        let b = TabularMlp::<6, 8>::train(&data, &fit).unwrap();
+        let a = TabularMlp::<6, 8>::train(&data, fit.clone()).unwrap();
+        let b = TabularMlp::<6, 8>::train(&data, fit).unwrap();
         assert_eq!(a.history(), b.history());
         assert!(
             a.history()[2].0 < a.history()[0].0,
