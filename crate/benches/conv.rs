@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use dfdx::prelude::*;
 use glassbox::nn::Dyn4;
-use glassbox::{nn::conv2d_relu, nn::max_pool2d, nn::without_weight_grads, nn::Conv2dParams, ReluGrad};
+use glassbox::{
+    nn::{conv2d_relu, max_pool2d, without_weight_grads, Conv2dParams},
+    ReluGrad,
+};
 
 /// torchvision's VGG16 `features`: channel counts, `0` = 2×2 max-pool.
 const VGG16: [usize; 18] = [

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
 use dfdx::prelude::*;
-use glassbox::nn::{portable, Dyn4};
 use glassbox::nn::Conv2dParams;
+use glassbox::nn::{portable, Dyn4};
 
 type T4<T = NoneTape> = Tensor<Dyn4, f32, Cpu, T>;
 

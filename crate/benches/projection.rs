@@ -3,7 +3,7 @@
 //! is `benches/peers/compare_projections.py`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use glassbox::{trustworthiness, Matrix, Pca, Tsne, project::TsneMethod, Umap};
+use glassbox::{project::TsneMethod, trustworthiness, Matrix, Pca, Tsne, Umap};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 

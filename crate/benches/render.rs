@@ -3,7 +3,7 @@
 //! Run: `cargo bench -p glassbox --bench render`
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use glassbox::{Colormap, ImageGrid, Picture, Scatter, render::TileScaling};
+use glassbox::{render::TileScaling, Colormap, ImageGrid, Picture, Scatter};
 use rand::{Rng, SeedableRng};
 
 fn scatter_70k(c: &mut Criterion) {

@@ -5,8 +5,8 @@
 //! `cargo bench -p glassbox --bench rules`, then `/work/pyenv/bin/python crate/benches/peers/rules_peer.py`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use glassbox::data::tabular::{breast_cancer, credit_risk};
 use glassbox::attribution::Quadrature;
+use glassbox::data::tabular::{breast_cancer, credit_risk};
 use glassbox::{Cart, Fit, IntegratedGradients, TabularMlp, Target};
 
 fn benches(c: &mut Criterion) {

@@ -3,8 +3,8 @@
 //! Run: `cargo run -p glassbox --release --example gallery [-- out_dir]`
 
 use glassbox::{
-    gallery, BarChart, Colormap, Figure, HeatMap, ImageGrid, LineChart, Picture, Result,
-    Scaling, Scatter, Sign, Table, render::TileScaling,
+    gallery, render::TileScaling, BarChart, Colormap, Figure, HeatMap, ImageGrid, LineChart,
+    Picture, Result, Scaling, Scatter, Sign, Table,
 };
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

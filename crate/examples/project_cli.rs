@@ -15,7 +15,7 @@
 
 use std::time::Instant;
 
-use glassbox::{Matrix, Pca, Tsne, project::TsneMethod, Umap};
+use glassbox::{project::TsneMethod, Matrix, Pca, Tsne, Umap};
 
 fn main() {
     if let Err(e) = run() {

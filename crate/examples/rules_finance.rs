@@ -3,8 +3,8 @@
 //!
 //! `cargo run -p glassbox --release --example rules_finance -- [out_dir]` (default `target/rules_finance`).
 
-use glassbox::data::tabular::credit_risk;
 use glassbox::attribution::Quadrature;
+use glassbox::data::tabular::credit_risk;
 use glassbox::{
     permutation_importance, Cart, Fit, GradientXInput, IntegratedGradients, TabularMlp, Target,
 };

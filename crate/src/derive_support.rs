@@ -12,7 +12,10 @@ use dfdx::nn::NumParams;
 use dfdx::prelude::HasShape;
 
 pub use crate::models::Layer;
-use crate::{Activation, Error, models::GapHead, models::LayerInfo, Logits, ReluGrad};
+use crate::{
+    models::{GapHead, LayerInfo},
+    Activation, Error, Logits, ReluGrad,
+};
 
 /// Keeps dfdx's tensor ids in step across notebook cells while generated code runs.
 pub struct Ids(#[allow(dead_code)] crate::nn::tensor_ids::IdGuard);

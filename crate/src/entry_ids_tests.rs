@@ -4,7 +4,10 @@
 
 use crate::nn::tensor_ids::tests::{another_cell_used, serial};
 use crate::nn::tensor_ids::{id_of, next_id};
-use crate::{testing, Explain, inspect::FeatureMaps, inspect::Filters, GradCam, MnistNet, Saliency, Target};
+use crate::{
+    inspect::{FeatureMaps, Filters},
+    testing, Explain, GradCam, MnistNet, Saliency, Target,
+};
 
 /// Runs `entry` after another cell has moved the mark; the counter must have passed the mark.
 fn syncs(name: &str, entry: impl FnOnce()) {

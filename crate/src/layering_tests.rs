@@ -106,7 +106,9 @@ fn root_names(lib: &str) -> HashMap<String, String> {
             if let Some(name) = item.trim().rsplit("::").next() {
                 let name = ident(name);
                 // `Explain` is both a derive (glassbox_derive) and a trait (models): keep the module.
-                if !name.is_empty() && !(names.contains_key(&name) && module.starts_with("glassbox")) {
+                if !name.is_empty()
+                    && !(names.contains_key(&name) && module.starts_with("glassbox"))
+                {
                     names.insert(name, module.clone());
                 }
             }
@@ -128,7 +130,11 @@ fn violations(src: &Path) -> Vec<String> {
                 stack.push(path);
                 continue;
             }
-            let rel = path.strip_prefix(src).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             let module = rel.split('/').next().unwrap().trim_end_matches(".rs");
             let own = rank.get(module).copied();
             if own.is_none() && module != APART || path.extension().is_none_or(|e| e != "rs") {

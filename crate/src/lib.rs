@@ -114,11 +114,11 @@ pub mod data;
 #[cfg(test)]
 mod entry_ids_tests;
 mod error;
-pub(crate) mod math;
 pub mod evaluate;
 pub mod inspect;
 #[cfg(test)]
 mod layering_tests;
+pub(crate) mod math;
 pub mod models;
 pub mod nn;
 pub mod project;
@@ -128,14 +128,8 @@ mod size_limit;
 pub mod testing;
 pub mod track;
 
-pub use error::{Error, ErrorKind, Result};
-/// `#[derive(Explain)]`: see [`Explain`](trait@Explain).
-pub use glassbox_derive::Explain;
-pub use size_limit::MAX_ELEMENTS;
-pub use attribution::explain_all::{explain_all, explain_with};
-pub use attribution::map::Attribution;
-pub use attribution::method::AttributionMethod;
 pub use attribution::class_activation_map::Cam;
+pub use attribution::explain_all::{explain_all, explain_with};
 pub use attribution::grad_cam::GradCam;
 pub use attribution::grad_cam_plus_plus::GradCamPlusPlus;
 pub use attribution::gradient_x_input::GradientXInput;
@@ -143,24 +137,29 @@ pub use attribution::guided_backprop::{GuidedBackprop, GuidedGradCam};
 pub use attribution::hires_cam::HiResCam;
 pub use attribution::integrated_gradients::IntegratedGradients;
 pub use attribution::layer_cam::LayerCam;
+pub use attribution::map::Attribution;
+pub use attribution::method::AttributionMethod;
 pub use attribution::occlusion::Occlusion;
 pub use attribution::saliency::Saliency;
 pub use attribution::score_cam::ScoreCam;
 pub use attribution::smooth_grad::SmoothGrad;
 pub use attribution::target::Target;
 pub use attribution::xgrad_cam::XGradCam;
+pub use error::{Error, ErrorKind, Result};
+pub use evaluate::faithfulness::{DeletionInsertion, FaithfulnessCurves};
 pub use evaluate::projection::{knn_accuracy, knn_recall, trustworthiness};
 pub use evaluate::sanity::{ClassSensitivity, ParameterRandomization};
-pub use evaluate::faithfulness::{DeletionInsertion, FaithfulnessCurves};
+/// `#[derive(Explain)]`: see [`Explain`](trait@Explain).
+pub use glassbox_derive::Explain;
 pub use models::explain::Explain;
+#[cfg(feature = "download")]
+pub use models::hub::hub_file;
 pub use models::mnist_net::MnistNet;
+pub use models::seeded::Seeded;
 pub use models::tabular_mlp::TabularMlp;
 pub use models::top_k::top_k;
 pub use models::train::{train, Fit};
 pub use models::vgg::{Vgg11, Vgg13, Vgg16, Vgg19};
-pub use models::seeded::Seeded;
-#[cfg(feature = "download")]
-pub use models::hub::hub_file;
 pub use nn::tensor::{Activation, Logits, ReluGrad};
 pub use project::embed::Embed;
 pub use project::matrix::Matrix;
@@ -179,10 +178,11 @@ pub use render::picture::{Interpolation, Picture};
 pub use render::scaling::{normalize_attribution, Scaling, Sign};
 pub use render::scatter::Scatter;
 pub use render::table::Table;
-pub use rules::tree::Cart;
 pub use rules::permutation::permutation_importance;
-pub use track::run::Run;
+pub use rules::tree::Cart;
+pub use size_limit::MAX_ELEMENTS;
 pub use track::projector::write_projector;
+pub use track::run::Run;
 pub use track::tensorboard_read::read_event_file;
 
 /// The names a notebook needs: `use glassbox::prelude::*;`.

@@ -14,7 +14,10 @@ use rand::{Rng, SeedableRng};
 
 use crate::attribution::pipeline::{check_layer, tensor};
 use crate::models::INPUT;
-use crate::{Activation, Error, Explain, models::GapHead, models::LayerInfo, Logits, ReluGrad, Result};
+use crate::{
+    models::{GapHead, LayerInfo},
+    Activation, Error, Explain, Logits, ReluGrad, Result,
+};
 
 /// One stage of a [`ToyNet`].
 #[derive(Clone, Debug)]

@@ -3,6 +3,8 @@
 //! identities, finite differences, batch invariance, class sensitivity and bad input.
 
 use dfdx::prelude::*;
+use glassbox::attribution::*;
+use glassbox::evaluate::*;
 use glassbox::testing::{self, ToyNet};
 use glassbox::*;
 use serde_json::Value;

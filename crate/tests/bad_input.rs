@@ -12,13 +12,18 @@ use glassbox::data::{Mnist, Preprocess};
 use glassbox::evaluate::spearman;
 use glassbox::models::write_safetensors;
 use glassbox::{
-    knn_accuracy, knn_recall, permutation_importance, track::smooth, testing,
-    top_k, trustworthiness, nn::upsample_bilinear, write_projector, Attribution, BarChart, Cart,
-    models::Checkpoint, DeletionInsertion, ErrorKind, inspect::FeatureMaps, Figure, Fit,
-    GradCam, GuidedGradCam, HeatMap, ImageGrid, IntegratedGradients, Interpolation, LineChart,
-    GradientXInput, Matrix, MnistNet, Occlusion, Pca, Picture, Result, Run, Saliency, Scatter, ScoreCam,
-    SmoothGrad, data::tabular::Standardizer, data::tabular::Tabular, TabularMlp, Target,
-    track::TensorBoardWriter, Tsne, Umap,
+    data::tabular::Standardizer,
+    data::tabular::Tabular,
+    inspect::FeatureMaps,
+    knn_accuracy, knn_recall,
+    models::Checkpoint,
+    nn::upsample_bilinear,
+    permutation_importance, testing, top_k,
+    track::{smooth, TensorBoardWriter},
+    trustworthiness, write_projector, Attribution, BarChart, Cart, DeletionInsertion, ErrorKind,
+    Figure, Fit, GradCam, GradientXInput, GuidedGradCam, HeatMap, ImageGrid, IntegratedGradients,
+    Interpolation, LineChart, Matrix, MnistNet, Occlusion, Pca, Picture, Result, Run, Saliency,
+    Scatter, ScoreCam, SmoothGrad, TabularMlp, Target, Tsne, Umap,
 };
 
 /// One bad input: what to run, the kind of error it must give, and words its message must hold
@@ -890,10 +895,7 @@ fn rules_cases() -> Vec<Case> {
         ),
         case!(
             "TabularMlp absurd learning rate diverges",
-            ErrorKind::InvalidArgument {
-                name: "lr",
-                ..
-            },
+            ErrorKind::InvalidArgument { name: "lr", .. },
             ["`lr`", "lower the learning rate"],
             TabularMlp::<2, 4>::train(
                 &table(),
@@ -908,10 +910,7 @@ fn rules_cases() -> Vec<Case> {
         ),
         case!(
             "TabularMlp zero learning rate",
-            ErrorKind::InvalidArgument {
-                name: "lr",
-                ..
-            },
+            ErrorKind::InvalidArgument { name: "lr", .. },
             ["`lr`", "try 1e-3"],
             TabularMlp::<2, 4>::train(
                 &table(),

@@ -6,8 +6,9 @@ use dfdx::optim::{Adam, AdamConfig};
 use dfdx::prelude::*;
 use glassbox::models::{Layer, Linear, Relu};
 use glassbox::{
-    Activation, Cam, nn::Conv2d, ErrorKind, Explain, nn::GlobalAvgPool, GradCam, GuidedBackprop,
-    nn::MaxPool2d, MnistNet, ReluGrad, Saliency, Target,
+    nn::{Conv2d, GlobalAvgPool, MaxPool2d},
+    Activation, Cam, ErrorKind, Explain, GradCam, GuidedBackprop, MnistNet, ReluGrad, Saliency,
+    Target,
 };
 
 /// MnistNet's architecture in eleven lines.

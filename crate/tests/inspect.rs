@@ -2,7 +2,9 @@
 //! (activations `[B, N, 1, 1]`), plus a deliberately mis-declared one.
 
 use dfdx::prelude::*;
-use glassbox::{Activation, Error, Explain, inspect::Inspect, models::LayerInfo, Logits, ReluGrad, Result};
+use glassbox::{
+    inspect::Inspect, models::LayerInfo, Activation, Error, Explain, Logits, ReluGrad, Result,
+};
 
 /// `fc1` Linear 4→8, `relu1`, `fc2` Linear 8→3; input `[4, 1, 1]`.
 struct Toy {

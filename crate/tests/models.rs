@@ -164,7 +164,10 @@ fn brief_training_learns_digits() {
 
 // ---------------------------------------------------------------- VGG
 
-use glassbox::{models::Checkpoint, Vgg16, models::VggKeys};
+use glassbox::{
+    models::{Checkpoint, VggKeys},
+    Vgg16,
+};
 
 /// The formula weights of `fixtures/models/gen_models_fixtures.py` (see its docstring).
 fn formula(t: usize, key: &str, dims: &[usize]) -> Vec<f32> {

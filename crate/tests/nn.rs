@@ -4,8 +4,11 @@
 use dfdx::prelude::*;
 use glassbox::nn::Dyn4;
 use glassbox::{
-    nn::adaptive_avg_pool2d, nn::avg_pool2d, nn::conv2d, nn::flatten, nn::global_avg_pool,
-    nn::max_pool2d, nn::relu, nn::without_weight_grads, nn::Conv2dParams, ErrorKind, ReluGrad,
+    nn::{
+        adaptive_avg_pool2d, avg_pool2d, conv2d, flatten, global_avg_pool, max_pool2d, relu,
+        without_weight_grads, Conv2dParams,
+    },
+    ErrorKind, ReluGrad,
 };
 
 type T64 = Tensor<Dyn4, f64, Cpu>;
@@ -382,7 +385,7 @@ fn typed_layers_reject_bad_runtime_input_through_try_forward_and_apply() {
 mod layers {
     use dfdx::optim::{Adam, AdamConfig, Optimizer};
     use dfdx::prelude::*;
-    use glassbox::{nn::Conv2d, nn::GlobalAvgPool, nn::MaxPool2d};
+    use glassbox::nn::{Conv2d, GlobalAvgPool, MaxPool2d};
 
     /// dfdx implements modules for tuples of up to 6, so the net is two tuples.
     pub(crate) type Net = (
@@ -531,6 +534,7 @@ mod layers {
 mod pytorch {
     use dfdx::prelude::*;
     use glassbox::nn::Dyn4;
+    use glassbox::nn::*;
     use glassbox::*;
     use serde_json::Value;
 

@@ -2,8 +2,10 @@
 //! on well-separated clusters, metrics against scikit-learn, bad input, determinism.
 
 use glassbox::{
-    evaluate::kl_divergence, knn_accuracy, knn_recall, trustworthiness, ErrorKind, Matrix, Pca,
-    project::PcaSolver, Tsne, project::TsneMethod, Umap,
+    evaluate::kl_divergence,
+    knn_accuracy, knn_recall,
+    project::{PcaSolver, TsneMethod},
+    trustworthiness, ErrorKind, Matrix, Pca, Tsne, Umap,
 };
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
@@ -154,7 +156,11 @@ fn every_tsne_method_keeps_separated_clusters_apart_with_similar_quality() {
 #[test]
 fn tsne_beats_pca_on_neighbourhoods_and_lowers_kl_over_time() {
     let (data, _) = blobs(3, 100, 30, 3);
-    let map = Tsne::default().perplexity(15.0).quiet(true).fit(&data).unwrap();
+    let map = Tsne::default()
+        .perplexity(15.0)
+        .quiet(true)
+        .fit(&data)
+        .unwrap();
     let pca = Pca::new(2).fit(&data).unwrap();
     let (r_tsne, r_pca) = (
         knn_recall(&data, &map, 10).unwrap(),
@@ -267,7 +273,11 @@ fn duplicates_and_constant_columns_are_handled() {
         pca.explained_variance()[5].abs() < 1e-4,
         "the constant column has no variance"
     );
-    let t = Tsne::default().perplexity(10.0).quiet(true).fit(&dup).unwrap();
+    let t = Tsne::default()
+        .perplexity(10.0)
+        .quiet(true)
+        .fit(&dup)
+        .unwrap();
     assert!(t.points().as_slice().iter().all(|v| v.is_finite()));
     assert_eq!(knn_accuracy(&t, &twice, 5).unwrap(), 1.0);
     let u = Umap::default().epochs(100).fit(&dup).unwrap();

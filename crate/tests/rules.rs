@@ -1,8 +1,8 @@
 //! Rules and tabular explanations end to end: planted-rule recovery, fidelity, tree limits,
 //! attribution rankings, the breast-cancer MLP, scikit-learn reference trees, bad input.
 
-use glassbox::data::tabular::{breast_cancer, credit_risk};
 use glassbox::attribution::Quadrature;
+use glassbox::data::tabular::{breast_cancer, credit_risk};
 use glassbox::data::tabular::{CreditRules, Standardizer, Tabular};
 use glassbox::rules::{DecisionTree, FeatureAttribution};
 use glassbox::{

@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
-use glassbox::{read_event_file, ErrorKind, Figure, Run, track::TensorBoardValue, track::TensorBoardWriter};
+use glassbox::{
+    read_event_file,
+    track::{TensorBoardValue, TensorBoardWriter},
+    ErrorKind, Figure, Run,
+};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("glassbox-track-{name}-{}", std::process::id()));
@@ -210,7 +214,10 @@ fn a_run_reloads_everything_it_logged() {
     );
     let hp = again.hparams();
     assert_eq!(hp["lr"], glassbox::track::Hparam::Float(0.01));
-    assert_eq!(hp["optimizer"], glassbox::track::Hparam::Text("adam".into()));
+    assert_eq!(
+        hp["optimizer"],
+        glassbox::track::Hparam::Text("adam".into())
+    );
     assert_eq!(hp["epochs"], glassbox::track::Hparam::Int(3));
     let images = again.images("sample").unwrap();
     assert_eq!(images.len(), 1);
@@ -440,7 +447,10 @@ fn glassbox_format(v: f64) -> String {
 
 #[test]
 fn a_training_history_and_its_settings_fill_a_run() {
-    use glassbox::{models::EpochSummary, Fit, models::TrainHistory, models::TrainStep};
+    use glassbox::{
+        models::{EpochSummary, TrainHistory, TrainStep},
+        Fit,
+    };
     let steps = (0..6)
         .map(|step| TrainStep {
             step,

@@ -4,7 +4,7 @@
 //! <https://arxiv.org/abs/1512.04150>, eq. (2): `M_c = Σ_k w^c_k A^k`.
 
 use crate::attribution::cam::cam_pipeline;
-use crate::{Activation, Attribution, Error, Explain, models::GapHead, Result, Target};
+use crate::{models::GapHead, Activation, Attribution, Error, Explain, Result, Target};
 
 /// Class Activation Mapping: `M_c = Σ_k w^c_k A^k`, where `w^c` is row `c` of the single linear
 /// layer that follows a global average pool over the feature maps `A`.

@@ -4,9 +4,8 @@
 use crate::attribution::pipeline::{check_input, gather};
 use crate::AttributionMethod;
 use crate::{
-    Activation, Attribution, BarChart, Explain, Gallery, GradCam, GradCamPlusPlus,
-    GuidedBackprop, IntegratedGradients, LayerCam, Occlusion, Picture, Result, Saliency,
-    SmoothGrad, Target,
+    Activation, Attribution, BarChart, Explain, Gallery, GradCam, GradCamPlusPlus, GuidedBackprop,
+    IntegratedGradients, LayerCam, Occlusion, Picture, Result, Saliency, SmoothGrad, Target,
 };
 
 /// Explains one image with nine methods at once and returns a side-by-side [`Gallery`]: the

@@ -42,8 +42,8 @@ impl ChannelWeights for GradCamFormula {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attribution::CamFormula;
     use crate::attribution::cam::tests::input;
+    use crate::attribution::CamFormula;
 
     #[test]
     fn weights_are_mean_gradients() {

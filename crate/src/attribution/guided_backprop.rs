@@ -98,4 +98,3 @@ impl<'m, M: Explain> GuidedGradCam<'m, M> {
 
 crate::attribution::method::attribution_method!(GuidedBackprop {}, |_s| "Guided Backprop");
 crate::attribution::method::attribution_method!(GuidedGradCam { layer }, |_s| "Guided Grad-CAM");
-

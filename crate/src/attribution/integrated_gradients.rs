@@ -3,7 +3,9 @@
 //! Sundararajan, Taly & Yan (2017), *Axiomatic Attribution for Deep Networks*, ICML,
 //! <https://arxiv.org/abs/1703.01365>, eq. (1) and §5 (completeness).
 
-use crate::attribution::pipeline::{at_least, batched_input_grads, check_input, dims, resolve_rows, scores};
+use crate::attribution::pipeline::{
+    at_least, batched_input_grads, check_input, dims, resolve_rows, scores,
+};
 use crate::{Activation, Attribution, Error, Explain, Result, Target};
 
 /// How [`IntegratedGradients`] discretises the path integral.
@@ -143,7 +145,11 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
             |(r, s), batch| {
                 let xi = &x[r * img..(r + 1) * img];
                 // x' + α_s (x − x'), the s-th point on the straight path
-                batch.extend(xi.iter().zip(&base).map(|(v, b)| b + alphas[s] as f32 * (v - b)));
+                batch.extend(
+                    xi.iter()
+                        .zip(&base)
+                        .map(|(v, b)| b + alphas[s] as f32 * (v - b)),
+                );
                 Ok(())
             },
             |(r, s), g| {
@@ -250,7 +256,15 @@ pub(crate) fn trapezoid(n: usize) -> (Vec<f64>, Vec<f64>) {
     (nodes, weights)
 }
 
-crate::attribution::method::attribution_method!(IntegratedGradients { steps, quadrature, baseline, batch_size }, |_s| "Integrated Gradients");
+crate::attribution::method::attribution_method!(
+    IntegratedGradients {
+        steps,
+        quadrature,
+        baseline,
+        batch_size
+    },
+    |_s| "Integrated Gradients"
+);
 
 #[cfg(test)]
 mod tests {

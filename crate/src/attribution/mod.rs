@@ -1,8 +1,8 @@
 //! Attribution: which inputs (or which feature-map positions) drive a class score.
 //!
 //! Every method is built from a model (and a layer, where it needs one) and implements one
-//! trait, [`AttributionMethod`]: one verb, `explain(&input, target)`, returning an
-//! [`Attribution`] — the raw, signed map for each image of the batch, with its target, method
+//! trait, [`AttributionMethod`](crate::AttributionMethod): one verb, `explain(&input, target)`, returning an
+//! [`Attribution`](crate::Attribution) — the raw, signed map for each image of the batch, with its target, method
 //! and parameters — and a name. Post-processing (`relu`, `abs`, `normalized`, `upsampled`) is
 //! explicit, and rendering is a separate step. The evaluators take methods as
 //! `&dyn AttributionMethod` ([`Rebind`] for those that rebuild a method on a changed model), so
@@ -13,19 +13,19 @@
 //!
 //! | Method | Map | Where |
 //! |---|---|---|
-//! | [`Saliency`] | `\|∂S_c/∂x\|` (or signed) | input |
-//! | [`SmoothGrad`] | mean / mean square / variance of noisy gradients | input |
-//! | [`GradientXInput`] | `x ⊙ ∂S_c/∂x` | input |
-//! | [`IntegratedGradients`] | path integral of gradients, with completeness delta | input |
-//! | [`GuidedBackprop`], [`GuidedGradCam`] | guided ReLU gradients (× Grad-CAM) | input |
-//! | [`Occlusion`] | score drop under a sliding patch | input |
-//! | [`Cam`] | `Σ_k w^c_k A^k` (GAP + linear heads only) | layer |
-//! | [`GradCam`], [`GradCamPlusPlus`], [`XGradCam`] | `Σ_k α_k A^k`, each its own `α` | layer |
-//! | [`HiResCam`], [`LayerCam`] | `Σ_k g^k ⊙ A^k`, `Σ_k ReLU(g^k) ⊙ A^k` | layer |
-//! | [`ScoreCam`] | `Σ_k softmax(f(x ⊙ H^k))_c A^k` | layer |
+//! | [`Saliency`](crate::Saliency) | `\|∂S_c/∂x\|` (or signed) | input |
+//! | [`SmoothGrad`](crate::SmoothGrad) | mean / mean square / variance of noisy gradients | input |
+//! | [`GradientXInput`](crate::GradientXInput) | `x ⊙ ∂S_c/∂x` | input |
+//! | [`IntegratedGradients`](crate::IntegratedGradients) | path integral of gradients, with completeness delta | input |
+//! | [`GuidedBackprop`](crate::GuidedBackprop), [`GuidedGradCam`](crate::GuidedGradCam) | guided ReLU gradients (× Grad-CAM) | input |
+//! | [`Occlusion`](crate::Occlusion) | score drop under a sliding patch | input |
+//! | [`Cam`](crate::Cam) | `Σ_k w^c_k A^k` (GAP + linear heads only) | layer |
+//! | [`GradCam`](crate::GradCam), [`GradCamPlusPlus`](crate::GradCamPlusPlus), [`XGradCam`](crate::XGradCam) | `Σ_k α_k A^k`, each its own `α` | layer |
+//! | [`HiResCam`](crate::HiResCam), [`LayerCam`](crate::LayerCam) | `Σ_k g^k ⊙ A^k`, `Σ_k ReLU(g^k) ⊙ A^k` | layer |
+//! | [`ScoreCam`](crate::ScoreCam) | `Σ_k softmax(f(x ⊙ H^k))_c A^k` | layer |
 //!
 //! Shapes: inputs `[B, C, H, W]`; maps `[R, C', H', W']` with one row `R` per (image, class)
-//! ([`Target::TopK`] gives `k` rows per image). Gradient methods run the whole batch through one
+//! ([`Target::TopK`](crate::Target::TopK) gives `k` rows per image). Gradient methods run the whole batch through one
 //! backward pass (the per-image target scores are summed; images do not interact).
 
 mod cam;

@@ -181,7 +181,16 @@ impl<'m, M: Explain> Occlusion<'m, M> {
     }
 }
 
-crate::attribution::method::attribution_method!(Occlusion { patch, stride, baseline, per_channel, batch_size }, |_s| "Occlusion");
+crate::attribution::method::attribution_method!(
+    Occlusion {
+        patch,
+        stride,
+        baseline,
+        per_channel,
+        batch_size
+    },
+    |_s| "Occlusion"
+);
 
 #[cfg(test)]
 mod tests {

@@ -136,7 +136,11 @@ pub(crate) fn backprop<M: Explain>(
     for (i, &c) in rows.class.iter().enumerate() {
         let row = &values[i * k..(i + 1) * k];
         mask[i * k + c] = 1.0;
-        scores.push(if softmax { math::softmax(row)[c] } else { row[c] });
+        scores.push(if softmax {
+            math::softmax(row)[c]
+        } else {
+            row[c]
+        });
     }
     let mask = Cpu::default().tensor_from_vec(mask, (r, k));
     let selected = if softmax {
@@ -183,7 +187,11 @@ pub(crate) fn scores<M: Explain>(
         let k = logits.len() / (end - start);
         for (i, row) in logits.chunks(k).enumerate() {
             let c = classes[start + i];
-            out.push(if softmax { math::softmax(row)[c] } else { row[c] });
+            out.push(if softmax {
+                math::softmax(row)[c]
+            } else {
+                row[c]
+            });
         }
         start = end;
     }

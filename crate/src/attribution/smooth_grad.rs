@@ -8,8 +8,10 @@
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 
+use crate::attribution::pipeline::{
+    at_least, batched_input_grads, check_input, resolve_rows, scores,
+};
 use crate::math::min_max;
-use crate::attribution::pipeline::{at_least, batched_input_grads, check_input, resolve_rows, scores};
 use crate::{Activation, Attribution, Error, Explain, Result, Target};
 
 /// Which statistic of the noisy gradients [`SmoothGrad`] reports.
@@ -208,4 +210,13 @@ fn fnv1a(pixels: &[f32]) -> u64 {
     })
 }
 
-crate::attribution::method::attribution_method!(SmoothGrad { statistic, samples, noise, seed, batch_size }, |s| SmoothGrad::name(s));
+crate::attribution::method::attribution_method!(
+    SmoothGrad {
+        statistic,
+        samples,
+        noise,
+        seed,
+        batch_size
+    },
+    |s| SmoothGrad::name(s)
+);

@@ -4,7 +4,7 @@
 //! - [`photo()`]: CC0 photos (a cat, a coffee cup) for ImageNet model demos.
 //! - [`imagenet_class`] / [`Preprocess`]: the 1000 ImageNet class names and torchvision's
 //!   evaluation preprocessing (resize 256, centre crop 224, normalise).
-//! - [`credit_risk`] / [`breast_cancer`]: tabular data for rule extraction (synthetic with planted
+//! - [`tabular::credit_risk`] / [`tabular::breast_cancer`]: tabular data for rule extraction (synthetic with planted
 //!   rules, and scikit-learn's breast-cancer set).
 
 mod imagenet;
@@ -16,4 +16,3 @@ pub mod tabular;
 pub use imagenet::{imagenet_class, imagenet_classes, Preprocess, IMAGENET_MEAN, IMAGENET_STD};
 pub use mnist::{mnist, Mnist, MnistSplit, MNIST_SIDE};
 pub use photo::{photo, Photo, RgbImage};
-pub use tabular::{breast_cancer, credit_risk, CreditRules, Standardizer, Tabular};

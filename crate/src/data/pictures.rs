@@ -3,8 +3,8 @@
 
 use dfdx::prelude::HasShape as _;
 
-use crate::Activation;
 use crate::render::TileScaling;
+use crate::Activation;
 use crate::{Colormap, ImageGrid, Picture};
 use crate::{Error, Result};
 
@@ -18,7 +18,10 @@ fn image(batch: &Activation, index: usize) -> Result<([usize; 3], Vec<f32>)> {
         ));
     }
     let size = c * h * w;
-    Ok(([c, h, w], batch.as_vec()[index * size..(index + 1) * size].to_vec()))
+    Ok((
+        [c, h, w],
+        batch.as_vec()[index * size..(index + 1) * size].to_vec(),
+    ))
 }
 
 impl Picture {

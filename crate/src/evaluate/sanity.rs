@@ -7,8 +7,8 @@
 use rand::{Rng, SeedableRng};
 
 use crate::attribution::pipeline::{check_input, predict};
-use crate::render::Plot;
 use crate::attribution::Rebind;
+use crate::render::Plot;
 use crate::AttributionMethod;
 use crate::{Activation, Attribution, BarChart, Error, Explain, Figure, LineChart, Result, Target};
 

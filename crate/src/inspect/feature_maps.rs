@@ -2,9 +2,9 @@
 
 use dfdx::prelude::HasShape;
 
+use crate::render::{display_via_figure, Plot, TileScaling};
 use crate::Explain;
 use crate::{Activation, ReluGrad};
-use crate::render::{display_via_figure, Plot, TileScaling};
 use crate::{Colormap, ImageGrid, Picture};
 use crate::{Error, Figure, Result};
 

@@ -9,11 +9,11 @@
 
 use dfdx::prelude::*;
 
+use crate::render::{display_via_figure, Plot, TileScaling};
 use crate::Explain;
 use crate::ReluGrad;
-use crate::render::{display_via_figure, Plot, TileScaling};
-use crate::{ImageGrid, Picture};
 use crate::{Error, Figure, Result};
+use crate::{ImageGrid, Picture};
 
 /// The filters of a model's first conv layer, `[O, C, K, K]`, recovered from input gradients.
 ///
@@ -163,11 +163,7 @@ impl Plot for Filters {
             .chunks(c * plane)
             .map(|f| {
                 if c == 3 {
-                    let (lo, hi) = f
-                        .iter()
-                        .fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| {
-                            (l.min(v), h.max(v))
-                        });
+                    let (lo, hi) = crate::math::min_max(f.iter().copied());
                     let span = if hi > lo { hi - lo } else { 1.0 };
                     Picture::from_chw(3, kh, kw, f.iter().map(|v| (v - lo) / span).collect())
                 } else {

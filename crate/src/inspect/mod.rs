@@ -14,8 +14,8 @@ pub use feature_maps::FeatureMaps;
 pub use filters::Filters;
 pub use summary::{summary, Summary, SummaryRow};
 
-use crate::Explain;
 use crate::Activation;
+use crate::Explain;
 use crate::Result;
 
 /// Inspection for every [`Explain`] model: `use glassbox::inspect::Inspect;` (it is in the prelude).

@@ -3,8 +3,8 @@
 use dfdx::prelude::{Cpu, Tape};
 use serde::{Deserialize, Serialize};
 
-use crate::{Activation, Logits, ReluGrad};
 use crate::Result;
+use crate::{Activation, Logits, ReluGrad};
 
 /// The pseudo-layer name of the model's input: `forward_to(x, INPUT)` is `x` itself.
 pub const INPUT: &str = "input";

@@ -209,7 +209,8 @@ impl Layer for Flatten {
         let b = x.shape().0;
         let flat = flatten(x)?;
         let n = flat.shape().1;
-        flat.try_reshape_like(&(b, n, 1, 1)).map_err(crate::Error::device)
+        flat.try_reshape_like(&(b, n, 1, 1))
+            .map_err(crate::Error::device)
     }
 }
 

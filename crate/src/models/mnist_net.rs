@@ -7,11 +7,11 @@ use dfdx::nn::{ModuleVisitor, TensorCollection};
 use dfdx::prelude::*;
 
 use super::explain::{GapHead, LayerInfo, INPUT};
-use crate::nn::ReluGrad;
 use super::layer::Layer;
 use super::util::{check_input, he_normal, layer_table, linear, reinit, rng, to_logits};
 use super::weights::{load_weights, save_safetensors, LoadReport};
 use super::Checkpoint;
+use crate::nn::ReluGrad;
 use crate::nn::{max_pool2d, Conv2d, GlobalAvgPool};
 use crate::{Activation, Error, Explain, Logits, Result};
 

@@ -5,8 +5,8 @@
 //! gradients without hooks: run [`Explain::forward_to`] a layer, trace the activation, run
 //! [`Explain::forward_from`] that layer to the logits, call `backward`, read the gradient.
 //!
-//! Shipped models: [`MnistNet`] (trained weights included, GAP head for CAM) and the VGG family
-//! ([`Vgg16`] etc., torchvision layout; [`Vgg16::load`] reads safetensors and PyTorch `.pth`).
+//! Shipped models: [`MnistNet`](crate::MnistNet) (trained weights included, GAP head for CAM) and the VGG family
+//! ([`Vgg16`](crate::Vgg16) etc., torchvision layout; [`Vgg16::load`](crate::Vgg16::load) reads safetensors and PyTorch `.pth`).
 //!
 //! # Your own model
 //!
@@ -22,7 +22,7 @@
 //! ```
 //! use dfdx::prelude::*;
 //! use glassbox::models::{Linear, Relu};
-//! use glassbox::{nn::Conv2d, Explain, nn::GlobalAvgPool, GradCam, nn::MaxPool2d, Target};
+//! use glassbox::{nn::{Conv2d, GlobalAvgPool, MaxPool2d}, Explain, GradCam, Target};
 //!
 //! #[derive(Explain, Clone, Debug)]
 //! #[explain(input = [1, 28, 28], classes = 10)]
@@ -62,7 +62,7 @@
 //! ```
 //! use dfdx::prelude::*;
 //! use glassbox::models::INPUT;
-//! use glassbox::{nn::global_avg_pool, Activation, nn::Conv2d, Error, Explain, models::LayerInfo, Logits, ReluGrad, Result};
+//! use glassbox::{nn::{global_avg_pool, Conv2d}, Activation, Error, Explain, models::LayerInfo, Logits, ReluGrad, Result};
 //!
 //! struct Tiny {
 //!     conv: Conv2d<1, 4, 3, 1, 1>,
@@ -134,15 +134,15 @@ mod vgg_layers;
 mod weights;
 
 pub use checkpoint::{write_safetensors, Checkpoint};
-pub use explain::{GapHead, LayerInfo, INPUT};
 pub(crate) use explain::Explain;
+pub use explain::{GapHead, LayerInfo, INPUT};
 #[cfg(feature = "download")]
 pub use hub::Hub;
 pub use layer::{Layer, Linear, Relu};
 pub use param::Param;
 pub use top_k::{Prediction, TopK};
-pub use train::{accuracy, EpochSummary, TrainHistory, TrainStep};
 pub(crate) use train::Fit;
+pub use train::{accuracy, EpochSummary, TrainHistory, TrainStep};
 pub(crate) use util::{check_input, to_logits};
 pub use vgg::VggKeys;
 pub use weights::{

@@ -1,16 +1,16 @@
 //! [`TabularMlp`]: a small multilayer perceptron for tabular data (dfdx `Linear` + ReLU),
 //! trained with Adam on standardised features, and explainable through [`Explain`].
 
+use dfdx::losses::cross_entropy_with_logits_loss;
 use dfdx::nn::modules::Linear;
 use dfdx::nn::{BuildModule, Module, ModuleVisitor, TensorCollection};
-use dfdx::losses::cross_entropy_with_logits_loss;
 use dfdx::prelude::*;
 
 use super::train::{adam_epochs, hits, one_hot, predicted, Schedule};
 use super::{Explain, Fit, LayerInfo, INPUT};
-use crate::data::{tabular::Standardizer, tabular::Tabular};
-use crate::{Activation, Logits, ReluGrad};
+use crate::data::tabular::{Standardizer, Tabular};
 use crate::Error;
+use crate::{Activation, Logits, ReluGrad};
 
 type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -118,14 +118,20 @@ impl<const F: usize, const H: usize, const C: usize> TabularMlp<F, H, C> {
                 let xb: Batch<F, NoneTape> = dev.tensor_from_vec(xb, (batch.len(), Const::<F>));
                 let logits = dynamic(layers.logits(xb.traced(grads)));
                 let hits = hits(&logits, &labels);
-                Ok((cross_entropy_with_logits_loss(logits, one_hot(&dev, &labels, C)), hits))
+                Ok((
+                    cross_entropy_with_logits_loss(logits, one_hot(&dev, &labels, C)),
+                    hits,
+                ))
             },
             |_, epoch, batches| {
                 let rows = data.len() as f32;
                 let loss = batches
                     .iter()
                     .fold(0.0, |sum, b| sum + b.step.loss * b.rows as f32);
-                let (loss, acc) = (loss / rows, batches.iter().map(|b| b.hits).sum::<usize>() as f32 / rows);
+                let (loss, acc) = (
+                    loss / rows,
+                    batches.iter().map(|b| b.hits).sum::<usize>() as f32 / rows,
+                );
                 history.push((loss, acc));
                 if fit.verbose {
                     println!(

@@ -68,8 +68,7 @@ fn top_k_named(scores: &[f32], k: usize, name: impl Fn(usize) -> String) -> Resu
     if scores.iter().any(|v| !v.is_finite()) {
         return Err(Error::non_finite("the logits"));
     }
-    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let total: f64 = scores.iter().map(|&v| ((v - max) as f64).exp()).sum();
+    let probability = crate::math::softmax(scores);
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
     let predictions = order[..k]
@@ -78,7 +77,7 @@ fn top_k_named(scores: &[f32], k: usize, name: impl Fn(usize) -> String) -> Resu
             class: c,
             name: name(c),
             logit: scores[c],
-            probability: (((scores[c] - max) as f64).exp() / total) as f32,
+            probability: probability[c],
         })
         .collect();
     Ok(TopK { predictions })

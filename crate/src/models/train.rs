@@ -195,7 +195,10 @@ where
             let labels: Vec<usize> = chunk.iter().map(|&i| mnist.train.label(i)).collect();
             let logits = model.forward(x.traced(grads))?;
             let hits = hits(&logits, &labels);
-            Ok((cross_entropy_with_logits_loss(logits, one_hot(&dev, &labels, 10)), hits))
+            Ok((
+                cross_entropy_with_logits_loss(logits, one_hot(&dev, &labels, 10)),
+                hits,
+            ))
         },
         |model, epoch, batches| {
             let rows: usize = batches.iter().map(|b| b.rows).sum();
@@ -341,7 +344,11 @@ pub fn accuracy<M: Explain>(model: &M, split: &MnistSplit) -> Result<f32> {
 }
 
 /// Row-major one-hot targets `[labels, classes]`.
-pub(crate) fn one_hot(dev: &Cpu, labels: &[usize], classes: usize) -> Tensor<(usize, usize), f32, Cpu> {
+pub(crate) fn one_hot(
+    dev: &Cpu,
+    labels: &[usize],
+    classes: usize,
+) -> Tensor<(usize, usize), f32, Cpu> {
     let mut data = vec![0.0; labels.len() * classes];
     labels
         .iter()

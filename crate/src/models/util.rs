@@ -22,7 +22,9 @@ pub(crate) fn linear<const I: usize, const O: usize, T: Tape<f32, Cpu>>(
             &[b, c, h, w],
         ));
     }
-    let x = x.try_reshape_like(&(b, Const::<I>)).map_err(Error::device)?;
+    let x = x
+        .try_reshape_like(&(b, Const::<I>))
+        .map_err(Error::device)?;
     let y = crate::nn::linear(layer, x)?;
     y.try_reshape_like(&(b, O, 1, 1)).map_err(Error::device)
 }
@@ -74,7 +76,11 @@ pub(crate) fn rng(seed: u64) -> StdRng {
 }
 
 /// A compact layer table for a model's `Display`: name, kind, output shape, parameters.
-pub(crate) fn layer_table(title: &str, input: [usize; 3], layers: &[crate::models::LayerInfo]) -> String {
+pub(crate) fn layer_table(
+    title: &str,
+    input: [usize; 3],
+    layers: &[crate::models::LayerInfo],
+) -> String {
     let total: usize = layers.iter().map(|l| l.params).sum();
     let shape = |s: [usize; 3]| format!("{}×{}×{}", s[0], s[1], s[2]);
     let mut out = format!(

@@ -21,11 +21,11 @@ use dfdx::prelude::*;
 
 use super::checkpoint::{write_safetensors, Checkpoint};
 use super::explain::{LayerInfo, INPUT};
-use crate::nn::ReluGrad;
 use super::param::{load_params, Param};
 use super::util::{check_input, layer_table, linear, reinit, rng, to_logits};
 use super::vgg_layers::{steps, timm_key, Step, TIMM_ALIASES};
 use super::weights::LoadReport;
+use crate::nn::ReluGrad;
 use crate::nn::{adaptive_avg_pool2d, max_pool2d, relu, Conv2d};
 use crate::{Activation, Error, Explain, Logits, Result};
 

@@ -39,7 +39,7 @@ use rayon::prelude::*;
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
-/// use glassbox::{nn::conv2d, nn::Conv2dParams};
+/// use glassbox::{nn::{conv2d, Conv2dParams}};
 ///
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec((0..16).map(|v| v as f32).collect(), (1, 1, 4, 4));
@@ -75,7 +75,7 @@ where
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
-/// use glassbox::{nn::conv2d, nn::conv2d_relu, nn::relu, nn::Conv2dParams, ReluGrad};
+/// use glassbox::{nn::{conv2d, conv2d_relu, relu, Conv2dParams}, ReluGrad};
 ///
 /// let dev = Cpu::default();
 /// let x = dev.tensor_from_vec((0..16).map(|v| v as f32 - 8.0).collect(), (1, 1, 4, 4));

@@ -23,7 +23,7 @@ use crate::{Error, ErrorKind, Result};
 /// ```
 /// use dfdx::prelude::*;
 /// use glassbox::nn::{NnDevice, Tensor4};
-/// use glassbox::{nn::conv2d, nn::max_pool2d, nn::Conv2dParams};
+/// use glassbox::{nn::{conv2d, max_pool2d, Conv2dParams}};
 ///
 /// fn block<D: NnDevice<f32>, T: Tape<f32, D>>(
 ///     x: Tensor4<f32, T, D>,

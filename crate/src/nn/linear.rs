@@ -33,7 +33,13 @@ pub(crate) fn linear<B: Dim, const I: usize, const O: usize, T: Tape<f32, Cpu>>(
         .map_err(crate::Error::device)?;
     let y = x
         .clone()
-        .try_matmul(layer.weight.clone().try_permute().map_err(crate::Error::device)?)
+        .try_matmul(
+            layer
+                .weight
+                .clone()
+                .try_permute()
+                .map_err(crate::Error::device)?,
+        )
         .map_err(crate::Error::device)?
         + bias;
     let (x_ghost, y_ghost) = (x.ghost(), y.ghost());

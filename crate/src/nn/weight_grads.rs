@@ -18,7 +18,7 @@ thread_local! {
 /// # Example
 /// ```
 /// use dfdx::prelude::*;
-/// use glassbox::{nn::conv2d, nn::without_weight_grads, nn::Conv2dParams};
+/// use glassbox::{nn::{conv2d, without_weight_grads, Conv2dParams}};
 ///
 /// let dev = Cpu::default();
 /// let x: Tensor<(usize, usize, usize, usize), f32, Cpu> = dev.ones_like(&(1, 2, 5, 5));

@@ -1,10 +1,10 @@
-//! Projections of high-dimensional points to a few dimensions: [`Pca`], [`Tsne`], [`Umap`].
+//! Projections of high-dimensional points to a few dimensions: [`Pca`], [`Tsne`](crate::Tsne), [`Umap`](crate::Umap).
 //!
 //! Every method takes its data through [`AsMatrix`] (one row per point) and `fit`s it. t-SNE and
 //! UMAP return a [`Projection`]: the low-dimensional coordinates plus what produced them. PCA
 //! learns a linear map, so it returns a [`PcaModel`]: its components, and the same
 //! [`Projection`] ([`PcaModel::projection`]) plus [`PcaModel::project`] for new points. A model's hidden
-//! layer becomes such rows through [`Embed`]: `net.embed(&images, "gap")?`.
+//! layer becomes such rows through [`Embed`](crate::Embed): `net.embed(&images, "gap")?`.
 
 pub(crate) mod embed;
 mod knn;
@@ -19,8 +19,8 @@ pub(crate) mod umap;
 pub(crate) use knn::{exact_knn, squared_distance, Knn};
 pub use matrix::AsMatrix;
 pub(crate) use matrix::Matrix;
-pub use pca::{PcaModel, PcaSolver};
 pub(crate) use pca::Pca;
+pub use pca::{PcaModel, PcaSolver};
 pub use plots::DecisionBoundary;
 pub(crate) use projection::Projection;
 pub use tsne::{Affinities, TsneMethod};

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{PcaModel, Projection};
 use crate::render::theme;
-use crate::{Error, Figure, LineChart, render::Plot, Result, Scatter};
+use crate::{render::Plot, Error, Figure, LineChart, Result, Scatter};
 
 impl Projection {
     /// A [`Scatter`] of the first two coordinates coloured by `labels` (one per point), titled

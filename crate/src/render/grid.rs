@@ -2,9 +2,9 @@
 
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::math::min_max;
 use crate::render::frame::draw_title;
 use crate::render::raster::{blit, resize_nearest, to_byte};
-use crate::math::min_max;
 use crate::render::{display_via_figure, theme, Colorbar, Plot};
 use crate::{Colormap, Figure, Picture};
 use crate::{Error, Result};
@@ -27,7 +27,7 @@ pub enum TileScaling {
 ///
 /// # Example
 /// ```
-/// use glassbox::{Colormap, ImageGrid, Picture, render::Plot, render::TileScaling};
+/// use glassbox::{Colormap, ImageGrid, Picture, render::{Plot, TileScaling}};
 /// let tiles: Vec<Picture> = (0..6)
 ///     .map(|i| Picture::gray(4, 4, vec![i as f32 / 5.0; 16]))
 ///     .collect::<Result<_, _>>()?;

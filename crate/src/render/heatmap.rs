@@ -3,15 +3,13 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::math::bilinear;
+use crate::math::min_max;
 use crate::render::frame::draw_title;
 use crate::render::picture::{display_factor, DISPLAY_SIDE};
-use crate::Interpolation;
-use crate::math::bilinear;
 use crate::render::raster::blit;
-use crate::math::min_max;
-use crate::render::{
-    display_via_figure, theme, Colorbar, Normalized, Plot,
-};
+use crate::render::{display_via_figure, theme, Colorbar, Normalized, Plot};
+use crate::Interpolation;
 use crate::{normalize_attribution, Colormap, Figure, Picture, Scaling, Sign};
 use crate::{Error, Result};
 

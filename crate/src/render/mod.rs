@@ -2,15 +2,15 @@
 //!
 //! | Type | Shows |
 //! |---|---|
-//! | [`Colormap`], [`Colorbar`] | matplotlib's colormaps as data, and their legend |
-//! | [`HeatMap`] | attribution maps: heat map, blended, masked, alpha-scaled (Captum's modes) |
-//! | [`Picture`] | a 1- or 3-channel image, the common currency of image results |
-//! | [`ImageGrid`] | many pictures or channels (feature maps, sample digits) |
-//! | [`LineChart`] | training curves: several series, legend, log axis |
-//! | [`Scatter`] | projections: categorical or continuous colours, thumbnails |
-//! | [`BarChart`] | per-feature attributions, top-k predictions |
-//! | [`Table`] | text/html + text/plain tables |
-//! | [`Gallery`], [`gallery!`](crate::gallery!) | several figures composed into one |
+//! | [`Colormap`](crate::Colormap), [`Colorbar`] | matplotlib's colormaps as data, and their legend |
+//! | [`HeatMap`](crate::HeatMap) | attribution maps: heat map, blended, masked, alpha-scaled (Captum's modes) |
+//! | [`Picture`](crate::Picture) | a 1- or 3-channel image, the common currency of image results |
+//! | [`ImageGrid`](crate::ImageGrid) | many pictures or channels (feature maps, sample digits) |
+//! | [`LineChart`](crate::LineChart) | training curves: several series, legend, log axis |
+//! | [`Scatter`](crate::Scatter) | projections: categorical or continuous colours, thumbnails |
+//! | [`BarChart`](crate::BarChart) | per-feature attributions, top-k predictions |
+//! | [`Table`](crate::Table) | text/html + text/plain tables |
+//! | [`Gallery`](crate::Gallery), [`gallery!`](crate::gallery!) | several figures composed into one |
 //!
 //! Every plot type implements [`Plot`] (`figure()` renders it) and has an inherent
 //! `evcxr_display`, so a plot that ends a notebook cell shows inline.
@@ -47,7 +47,7 @@ pub use scaling::{cumulative_sum_threshold, Normalized};
 
 /// Something that renders to a [`Figure`]: every glassbox plot builder.
 ///
-/// Implement it for your own types to put them in a [`Gallery`].
+/// Implement it for your own types to put them in a [`Gallery`](crate::Gallery).
 ///
 /// # Example
 /// ```

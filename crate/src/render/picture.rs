@@ -2,8 +2,8 @@
 //! result converts into before display.
 
 use crate::math::bilinear;
-use crate::render::raster::{resize_nearest, to_byte};
 use crate::math::min_max;
+use crate::render::raster::{resize_nearest, to_byte};
 use crate::render::Plot;
 use crate::Figure;
 use crate::{Error, Result};
@@ -196,9 +196,7 @@ impl Picture {
                 Interpolation::Nearest => {
                     resize_nearest(src, self.height, self.width, height, width)
                 }
-                Interpolation::Bilinear => {
-                    bilinear(src, self.height, self.width, height, width)
-                }
+                Interpolation::Bilinear => bilinear(src, self.height, self.width, height, width),
             });
         }
         Ok(Self {

@@ -5,9 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::RGBAColor;
 
+use crate::math::min_max;
 use crate::render::frame::{padded, summary_title, Axes};
 use crate::render::raster::blit;
-use crate::math::min_max;
 use crate::render::{display_via_figure, theme, Colorbar, Plot};
 use crate::{Colormap, Figure, Picture};
 use crate::{Error, Result};

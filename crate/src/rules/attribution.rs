@@ -144,22 +144,26 @@ impl Attribution {
 mod tests {
     use super::super::testing::LinearModel;
     use super::*;
+    use crate::attribution::Quadrature;
     use crate::{
-        Activation, Explain, GradientXInput, IntegratedGradients, Occlusion,
-        attribution::Quadrature, Result, Target,
+        Activation, AttributionMethod, Explain, GradientXInput, IntegratedGradients, Occlusion,
+        Result, Target,
     };
     use dfdx::prelude::*;
 
     // The per-feature views the tabular notebook uses.
-    fn gradient_x_input<M: Explain>(
-        m: &M,
+    fn view(
+        method: &dyn AttributionMethod,
         x: &Activation,
         names: &[String],
         class: usize,
     ) -> Result<FeatureAttribution> {
-        GradientXInput::new(m)
-            .explain(x, Target::Class(class))?
-            .per_feature(names)
+        method.explain(x, Target::Class(class))?.per_feature(names)
+    }
+
+    /// Occlusion of one feature at a time.
+    fn occlusion<M: Explain>(m: &M) -> Occlusion<'_, M> {
+        Occlusion::new(m).patch(1).per_channel(true)
     }
 
     fn integrated_gradients<M: Explain>(
@@ -176,20 +180,6 @@ mod tests {
         Ok(attr.per_feature(names)?.with_deltas(deltas))
     }
 
-    fn occlusion<M: Explain>(
-        m: &M,
-        x: &Activation,
-        names: &[String],
-        class: usize,
-    ) -> Result<FeatureAttribution> {
-        Occlusion::new(m)
-            .patch(1)
-            .stride(1)
-            .per_channel(true)
-            .explain(x, Target::Class(class))?
-            .per_feature(names)
-    }
-
     #[test]
     fn linear_model_known_answers() {
         // f(x) = w·x + b for class 1: Grad×Input = IG = occlusion = w ⊙ x exactly (REFERENCE §2.3).
@@ -200,9 +190,9 @@ mod tests {
             .tensor_from_vec(vec![1.0, 2.0, -4.0, 0.5, 0.0, 3.0], (2, 3, 1, 1));
         let expected = [2.0, -2.0, -2.0, 1.0, 0.0, 1.5];
         for attr in [
-            gradient_x_input(&model, &x, &names, 1).unwrap(),
+            view(&GradientXInput::new(&model), &x, &names, 1).unwrap(),
             integrated_gradients(&model, &x, &names, 1, 5).unwrap(),
-            occlusion(&model, &x, &names, 1).unwrap(),
+            view(&occlusion(&model), &x, &names, 1).unwrap(),
         ] {
             for (a, e) in attr.values.iter().zip(expected) {
                 assert!((a - e).abs() < 1e-5, "{}: {:?}", attr.method, attr.values);
@@ -210,7 +200,7 @@ mod tests {
         }
         let ig = integrated_gradients(&model, &x, &names, 1, 5).unwrap();
         assert!(ig.deltas.unwrap().iter().all(|d| d.abs() < 1e-5));
-        let g = gradient_x_input(&model, &x, &names, 1).unwrap();
+        let g = view(&GradientXInput::new(&model), &x, &names, 1).unwrap();
         assert_eq!(g.mean_abs(), vec![1.5, 1.0, 1.75]);
         assert_eq!(g.ranking(), vec![2, 0, 1]);
     }
@@ -259,7 +249,9 @@ mod tests {
         for case in fx["cases"].as_array().unwrap() {
             let class = case["target"].as_u64().unwrap() as usize;
             close(
-                &gradient_x_input(&model, &x, &names, class).unwrap().values,
+                &view(&GradientXInput::new(&model), &x, &names, class)
+                    .unwrap()
+                    .values,
                 &flat(&case["gradient_x_input"]),
                 "gradient × input",
             );
@@ -278,7 +270,7 @@ mod tests {
                 .collect();
             close(ig.deltas.as_ref().unwrap(), &expected, "IG delta");
             close(
-                &occlusion(&model, &x, &names, class).unwrap().values,
+                &view(&occlusion(&model), &x, &names, class).unwrap().values,
                 &flat(&case["occlusion"]),
                 "occlusion",
             );
@@ -290,15 +282,15 @@ mod tests {
         let model = LinearModel::new(vec![1.0; 6], vec![0.0; 2]);
         let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let x = model.dev.tensor_from_vec(vec![1.0; 4], (2, 2, 1, 1));
-        assert!(gradient_x_input(&model, &x, &names, 0).is_err());
+        assert!(view(&GradientXInput::new(&model), &x, &names, 0).is_err());
         let two: Vec<String> = ["a", "b"].map(String::from).to_vec();
         let x3 = model.dev.tensor_from_vec(vec![1.0; 3], (1, 3, 1, 1));
-        assert!(gradient_x_input(&model, &x3, &two, 0)
+        assert!(view(&GradientXInput::new(&model), &x3, &two, 0)
             .unwrap_err()
             .to_string()
             .contains("[R, 2, 1, 1]"));
         let x = model.dev.tensor_from_vec(vec![1.0; 3], (1, 3, 1, 1));
-        assert!(occlusion(&model, &x, &names, 2).is_err());
+        assert!(view(&occlusion(&model), &x, &names, 2).is_err());
         assert!(integrated_gradients(&model, &x, &names, 0, 1).is_err());
     }
 }

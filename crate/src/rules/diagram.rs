@@ -208,7 +208,7 @@ impl std::fmt::Display for DecisionTree {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Cart, data::tabular::Tabular};
+    use crate::{data::tabular::Tabular, Cart};
 
     #[test]
     fn boxes_sit_over_their_children_and_show_the_class_colour() {

@@ -12,7 +12,7 @@
 //! 4. attributions per feature: any attribution method on any [`crate::Explain`] model fed
 //!    `[B, F, 1, 1]` features, viewed per column by [`crate::Attribution::per_feature`]
 //!    (Gradient × Input, Integrated Gradients, occlusion), and the model-agnostic
-//!    [`permutation_importance`], all giving a [`FeatureAttribution`].
+//!    [`permutation_importance`](crate::permutation_importance), all giving a [`FeatureAttribution`].
 
 mod attribution;
 mod charts;
@@ -26,8 +26,8 @@ pub(crate) mod tree;
 pub use attribution::FeatureAttribution;
 pub use surrogate::LeafStats;
 pub use text::{human_number, Condition, Rule};
-pub use tree::{DecisionTree, Node, Split};
 pub(crate) use tree::Cart;
+pub use tree::{DecisionTree, Node, Split};
 
 #[cfg(test)]
 mod testing;

@@ -10,7 +10,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use super::{agreement, FeatureAttribution};
-use crate::{Error, Result, data::tabular::Tabular};
+use crate::{data::tabular::Tabular, Error, Result};
 
 fn accuracy(pred: &[usize], data: &Tabular) -> Result<f32> {
     agreement("predict(data)", pred, data.targets())

@@ -2,7 +2,7 @@
 //! coverage, optionally next to the same numbers on held-out rows.
 
 use super::DecisionTree;
-use crate::{Result, Table, data::tabular::Tabular};
+use crate::{data::tabular::Tabular, Result, Table};
 
 impl DecisionTree {
     /// One row per rule: `if`, `then`, `precision`, `cases`, `coverage` (training rows), most
@@ -91,7 +91,7 @@ impl DecisionTree {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Cart, data::tabular::Tabular};
+    use crate::{data::tabular::Tabular, Cart};
 
     #[test]
     fn held_out_columns_count_the_new_rows() {

@@ -5,7 +5,7 @@
 //! surrogate with low fidelity explains nothing, however plausible its rules read.
 
 use super::{agreement, check_len, Cart, DecisionTree};
-use crate::{Result, data::tabular::Tabular};
+use crate::{data::tabular::Tabular, Result};
 
 /// Coverage and precision of one leaf on a dataset (usually held out).
 #[derive(Clone, Debug, PartialEq)]

@@ -3,7 +3,7 @@
 
 use dfdx::prelude::*;
 
-use crate::{Activation, Error, Explain, models::LayerInfo, Logits, ReluGrad};
+use crate::{models::LayerInfo, Activation, Error, Explain, Logits, ReluGrad};
 
 type Result<T, E = Error> = std::result::Result<T, E>;
 

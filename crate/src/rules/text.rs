@@ -195,7 +195,7 @@ impl DecisionTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Cart, data::tabular::Tabular};
+    use crate::{data::tabular::Tabular, Cart};
 
     #[test]
     fn numbers_read_like_a_person_wrote_them() {

@@ -6,7 +6,7 @@
 //! Ties in gain go to the lower feature index, then the lower threshold, so a fit never
 //! depends on anything but the data.
 
-use crate::{Error, Result, data::tabular::Tabular};
+use crate::{data::tabular::Tabular, Error, Result};
 
 /// Fits [`DecisionTree`]s: the limits of the growth.
 ///

@@ -4,8 +4,8 @@ use super::progress::format_value;
 use super::run::Run;
 use super::smoothing::smooth;
 use crate::render::{display_via_figure, Plot};
-use crate::{Gallery, LineChart, Table};
 use crate::{Error, Figure, Result};
+use crate::{Gallery, LineChart, Table};
 
 /// Curves of one run ([`Run::curves`]) or several ([`Run::compare`]): one chart per scalar tag.
 ///

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::record::Hparam;
 use super::run::Run;
-use crate::{Error, Result, models::TrainHistory};
+use crate::{models::TrainHistory, Error, Result};
 
 impl Run {
     /// Logs every step of a [`TrainHistory`] (`train/loss`, `train/accuracy`, `lr`) and every

@@ -234,11 +234,7 @@ impl Tabular {
 
     /// `(min, max)` of feature `j`.
     pub fn range(&self, j: usize) -> (f32, f32) {
-        self.column(j)
-            .iter()
-            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
-                (lo.min(v), hi.max(v))
-            })
+        crate::math::min_max(self.column(j).iter().copied())
     }
 
     /// Whether every value of feature `j` is a whole number (counts, flags).

@@ -24,7 +24,7 @@
 //! # Example
 //! ```
 //! use dfdx::prelude::*;
-//! use glassbox::{nn::portable, nn::Conv2dParams};
+//! use glassbox::{nn::{portable, Conv2dParams}};
 //!
 //! let dev = Cpu::default();
 //! let x = dev.tensor_from_vec((0..16).map(|v| v as f32).collect(), (1, 1, 4, 4));
