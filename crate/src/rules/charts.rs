@@ -18,7 +18,7 @@ impl FeatureAttribution {
     /// let attr = FeatureAttribution { method: "Gradient × Input".into(), feature_names: vec!["income".into(), "age".into()],
     ///     values: vec![-0.8, 0.1], class: Some(1), deltas: None, spread: None };
     /// let fig = attr.bar_chart(0)?;
-    /// assert!(fig.summary().starts_with("bar chart `gradient × input — row 0, class 1`: income = -0.8"));
+    /// assert!(fig.summary().starts_with("bar chart `Gradient × Input — row 0, class 1`: income = -0.8"));
     /// # Ok::<(), glassbox::Error>(())
     /// ```
     ///
