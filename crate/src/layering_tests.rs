@@ -106,9 +106,8 @@ fn root_names(lib: &str) -> HashMap<String, String> {
             if let Some(name) = item.trim().rsplit("::").next() {
                 let name = ident(name);
                 // `Explain` is both a derive (glassbox_derive) and a trait (models): keep the module.
-                if !name.is_empty()
-                    && !(names.contains_key(&name) && module.starts_with("glassbox"))
-                {
+                let derive = names.contains_key(&name) && module.starts_with("glassbox");
+                if !name.is_empty() && !derive {
                     names.insert(name, module.clone());
                 }
             }

@@ -4,7 +4,6 @@
 
 use dfdx::prelude::*;
 use glassbox::attribution::*;
-use glassbox::evaluate::*;
 use glassbox::testing::{self, ToyNet};
 use glassbox::*;
 use serde_json::Value;
