@@ -470,7 +470,7 @@ mod mnist_net {
     }
 }
 
-/// VGG16 in torchvision's layout (REFERENCE §4), zero weights: enough for shapes and counts.
+/// VGG16 in torchvision's layout, zero weights: enough for shapes and counts.
 mod vgg16 {
     use super::*;
     use glassbox::Conv2dParams;
