@@ -119,7 +119,11 @@ fn load_with_report_lists_unused_keys() {
     glassbox::models::write_safetensors(&path, &tensors).unwrap();
     let (back, report) = MnistNet::load_with_report(&path).unwrap();
     assert_eq!(
-        (report.loaded.len(), report.missing.len(), report.unused.clone()),
+        (
+            report.loaded.len(),
+            report.missing.len(),
+            report.unused.clone()
+        ),
         (n, 0, vec!["num_batches_tracked".to_string()])
     );
     assert!(
