@@ -47,11 +47,26 @@
 //!
 //! ## Methods
 //!
-//! Saliency (Simonyan 2013), SmoothGrad / SmoothGrad² / VarGrad (Smilkov 2017), Gradient × Input,
-//! Integrated Gradients (Sundararajan 2017), Guided Backprop (Springenberg 2015), Occlusion
-//! (Zeiler 2014), CAM (Zhou 2016), Grad-CAM (Selvaraju 2017), Grad-CAM++ (Chattopadhay 2018),
-//! HiResCAM, XGrad-CAM, LayerCAM, Score-CAM; PCA, t-SNE (exact, Barnes–Hut, FFT), UMAP;
-//! CART surrogate rules; summaries, diagrams, feature maps; training runs with TensorBoard files.
+//! Each is a type with one `explain(&input, target)`; its docs give the formula, the paper and
+//! any deviation from it.
+//!
+//! - **Gradients:** [`Saliency`] (Simonyan 2014), [`SmoothGrad`] with SmoothGrad² and VarGrad
+//!   ([`NoiseStatistic`]; Smilkov 2017, Adebayo 2018), [`GradientXInput`],
+//!   [`IntegratedGradients`] (Sundararajan 2017), [`GuidedBackprop`] (Springenberg 2015),
+//!   [`GuidedGradCam`] (Selvaraju 2017).
+//! - **Perturbation:** [`Occlusion`] (Zeiler 2014).
+//! - **Class activation maps:** [`Cam`] (Zhou 2016), [`GradCam`] (Selvaraju 2017),
+//!   [`GradCamPlusPlus`] (Chattopadhay 2018), [`HiResCam`] (Draelos 2020), [`XGradCam`]
+//!   (Fu 2020), [`LayerCam`] (Jiang 2021), [`ScoreCam`] (Wang 2020); your own formula through
+//!   [`CamFormula`] and [`CamMethod`].
+//! - **Evaluation:** [`DeletionInsertion`] (Petsiuk 2018), [`ParameterRandomization`]
+//!   (Adebayo 2018), [`ClassSensitivity`]; [`explain_all`] runs several methods at once.
+//! - **Projections:** [`Pca`], [`Tsne`] (exact, Barnes–Hut, FFT; van der Maaten 2008, Linderman
+//!   2019), [`Umap`] (McInnes 2018), of a layer's activations ([`Embed`]).
+//! - **Rules and tabular data:** [`Cart`] surrogate decision trees, [`TabularMlp`],
+//!   [`permutation_importance`].
+//! - **Inspection and training:** [`summary`], [`NetworkDiagram`], [`FeatureMaps`], [`Filters`];
+//!   [`Run`] training curves with [`TensorBoardWriter`] event files.
 //!
 //! ## Notebooks (evcxr)
 //!
@@ -100,6 +115,9 @@ pub use attribution::{
     NoiseStatistic, Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
 };
 pub use data::{CreditRules, Standardizer, Tabular};
+/// The dfdx this crate is built with (0.13, CPU): name its tensors and devices through
+/// `glassbox::dfdx` so a notebook's dfdx is always the same version as glassbox's.
+pub use dfdx;
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{
     kl_divergence, knn_accuracy, knn_recall, trustworthiness, ClassSensitivity,
@@ -112,9 +130,9 @@ pub use inspect::{summary, FeatureMaps, Filters, Inspect, NetworkDiagram, Summar
 #[cfg(feature = "download")]
 pub use models::{hub_file, Hub};
 pub use models::{
-    load_safetensors, save_safetensors, top_k, train, Activation, Checkpoint, EpochSummary,
-    Explain, Fit, GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction, ReluGrad, TopK,
-    TrainHistory, TrainStep, Vgg11, Vgg13, Vgg16, Vgg19, VggKeys,
+    load_safetensors, save_safetensors, top_k, top_k_per_row, train, Activation, Batch, Checkpoint,
+    EpochSummary, Explain, Fit, GapHead, LayerInfo, LoadReport, Logits, MnistNet, Prediction,
+    ReluGrad, TopK, TrainHistory, TrainStep, Vgg11, Vgg13, Vgg16, Vgg19, VggKeys,
 };
 pub use nn::{
     adaptive_avg_pool2d, avg_pool2d, conv2d, conv2d_relu, flatten, global_avg_pool, max_pool2d,
@@ -143,7 +161,7 @@ pub use track::{
 /// The names a notebook needs: `use glassbox::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        gallery, models::Seeded, Attribution, Colormap, Embed, Error, Explain, Figure, Gallery,
-        GradCam, Inspect, Plot, Result, Run, Saliency, Target,
+        gallery, models::Seeded, Activation, Attribution, Batch, Colormap, Embed, Error, Explain,
+        Figure, Gallery, GradCam, Inspect, Plot, Result, Run, Saliency, Target,
     };
 }

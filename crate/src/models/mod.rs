@@ -111,6 +111,8 @@
 //! # Ok::<(), glassbox::Error>(())
 //! ```
 
+mod batch;
+mod batch_budget;
 mod checkpoint;
 pub(crate) mod divergence;
 #[cfg(feature = "download")]
@@ -132,7 +134,10 @@ mod vgg;
 mod vgg_layers;
 mod weights;
 
+pub use batch::Batch;
+pub(crate) use batch_budget::{batch_within_budget, Pass};
 pub use checkpoint::{write_safetensors, Checkpoint};
+pub(crate) use explain::layer_position;
 pub use explain::{Activation, Explain, GapHead, LayerInfo, Logits, ReluGrad, INPUT};
 #[cfg(feature = "download")]
 pub use hub::{hub_file, Hub};
@@ -140,7 +145,7 @@ pub use layer::{Layer, Linear, Relu};
 pub use mnist_net::MnistNet;
 pub use param::Param;
 pub use seeded::Seeded;
-pub use top_k::{top_k, Prediction, TopK};
+pub use top_k::{top_k, top_k_per_row, Prediction, TopK};
 pub use train::{accuracy, train, EpochSummary, Fit, TrainHistory, TrainStep};
 pub(crate) use util::{check_input, to_logits};
 pub use vgg::{Vgg11, Vgg13, Vgg16, Vgg19, VggKeys};

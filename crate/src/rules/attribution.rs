@@ -3,7 +3,7 @@
 //!
 //! These are the image methods of `attribution/` ([`GradientXInput`], [`IntegratedGradients`],
 //! [`Occlusion`]) run on the features as `F` channels of a 1×1 image, with one value per column
-//! instead of a map (see `REFERENCE.md` §1). Values are in the model's input units —
+//! instead of a map. Values are in the model's input units —
 //! standardised features for [`crate::TabularMlp`] — and the baseline is the all-zero input,
 //! i.e. the training mean after standardisation.
 
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn linear_model_known_answers() {
-        // f(x) = w·x + b for class 1: Grad×Input = IG = occlusion = w ⊙ x exactly (REFERENCE §2.3).
+        // f(x) = w·x + b for class 1: Grad×Input = IG = occlusion = w ⊙ x exactly.
         let model = LinearModel::new(vec![0.0, 0.0, 0.0, 2.0, -1.0, 0.5], vec![0.0, 0.3]);
         let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let x = model
