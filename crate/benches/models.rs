@@ -1,13 +1,15 @@
-//! Model benches: MnistNet training step and inference, ImageNet preprocessing.
+//! Model benches: MnistNet training step and inference, a hidden layer for all 10,000 shipped
+//! digits, ImageNet preprocessing.
 //!
 //! `cargo bench -p glassbox --bench models`. An epoch of `MnistNet::train` is 251 steps of
-//! batch 32 plus one test-split evaluation (4 × 500 images).
+//! batch 32 plus one test-split evaluation (4 × 500 images). The embedding bench reports
+//! digits/s (criterion's `elem/s`): `gap` for the train and test splits through `embed_batches`.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dfdx::losses::cross_entropy_with_logits_loss;
 use dfdx::nn::ZeroGrads;
 use dfdx::prelude::*;
-use glassbox::{data, Explain, MnistNet};
+use glassbox::{data, Embed, Explain, MnistNet};
 
 fn mnist_net(c: &mut Criterion) {
     let mnist = data::mnist().unwrap();
@@ -34,6 +36,28 @@ fn mnist_net(c: &mut Criterion) {
     });
 }
 
+/// `gap` (64 numbers per digit) for all 10,000 digits, as the projection tutorials use it.
+fn embed_all_digits(c: &mut Criterion) {
+    let mnist = data::mnist().unwrap();
+    let net = MnistNet::pretrained().unwrap();
+    let digits = mnist.train.len() + mnist.test.len();
+    let mut group = c.benchmark_group("mnist_net/embed_gap");
+    group.throughput(Throughput::Elements(digits as u64));
+    group.bench_function(format!("{digits}_digits"), |b| {
+        b.iter(|| {
+            let batches = mnist
+                .train
+                .batches(512)
+                .unwrap()
+                .chain(mnist.test.batches(512).unwrap());
+            let rows = net.embed_batches(batches, "gap").unwrap();
+            assert_eq!(rows.rows(), digits);
+            rows
+        })
+    });
+    group.finish();
+}
+
 fn preprocess(c: &mut Criterion) {
     let cat = data::photo(data::Photo::Cat).unwrap();
     let p = data::Preprocess::default();
@@ -46,6 +70,6 @@ fn preprocess(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10).measurement_time(std::time::Duration::from_secs(5));
-    targets = mnist_net, preprocess
+    targets = mnist_net, embed_all_digits, preprocess
 }
 criterion_main!(benches);

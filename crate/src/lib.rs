@@ -52,11 +52,26 @@
 //!
 //! ## Methods
 //!
-//! Saliency (Simonyan 2013), SmoothGrad / SmoothGrad² / VarGrad (Smilkov 2017), Gradient × Input,
-//! Integrated Gradients (Sundararajan 2017), Guided Backprop (Springenberg 2015), Occlusion
-//! (Zeiler 2014), CAM (Zhou 2016), Grad-CAM (Selvaraju 2017), Grad-CAM++ (Chattopadhay 2018),
-//! HiResCAM, XGrad-CAM, LayerCAM, Score-CAM; PCA, t-SNE (exact, Barnes–Hut, FFT), UMAP;
-//! CART surrogate rules; summaries, diagrams, feature maps; training runs with TensorBoard files.
+//! Each is a type with one `explain(&input, target)`; its docs give the formula, the paper and
+//! any deviation from it.
+//!
+//! - **Gradients:** [`Saliency`] (Simonyan 2014), [`SmoothGrad`] with SmoothGrad² and VarGrad
+//!   ([`NoiseStatistic`](crate::attribution::NoiseStatistic); Smilkov 2017, Adebayo 2018), [`GradientXInput`],
+//!   [`IntegratedGradients`] (Sundararajan 2017), [`GuidedBackprop`] (Springenberg 2015),
+//!   [`GuidedGradCam`] (Selvaraju 2017).
+//! - **Perturbation:** [`Occlusion`] (Zeiler 2014).
+//! - **Class activation maps:** [`Cam`] (Zhou 2016), [`GradCam`] (Selvaraju 2017),
+//!   [`GradCamPlusPlus`] (Chattopadhay 2018), [`HiResCam`] (Draelos 2020), [`XGradCam`]
+//!   (Fu 2020), [`LayerCam`] (Jiang 2021), [`ScoreCam`] (Wang 2020); your own formula through
+//!   [`CamFormula`](crate::attribution::CamFormula) and [`CamMethod`](crate::attribution::CamMethod).
+//! - **Evaluation:** [`DeletionInsertion`] (Petsiuk 2018), [`ParameterRandomization`]
+//!   (Adebayo 2018), [`ClassSensitivity`]; [`explain_all`] runs several methods at once.
+//! - **Projections:** [`Pca`], [`Tsne`] (exact, Barnes–Hut, FFT; van der Maaten 2008, Linderman
+//!   2019), [`Umap`] (McInnes 2018), of a layer's activations ([`Embed`]).
+//! - **Rules and tabular data:** [`Cart`] surrogate decision trees, [`TabularMlp`],
+//!   [`permutation_importance`].
+//! - **Inspection and training:** [`summary`](crate::inspect::summary), [`NetworkDiagram`](crate::inspect::NetworkDiagram), [`FeatureMaps`](crate::inspect::FeatureMaps), [`Filters`](crate::inspect::Filters);
+//!   [`Run`] training curves with [`TensorBoardWriter`](crate::track::TensorBoardWriter) event files.
 //!
 //! ## Where things are
 //!
@@ -145,6 +160,9 @@ pub use attribution::score_cam::ScoreCam;
 pub use attribution::smooth_grad::SmoothGrad;
 pub use attribution::target::Target;
 pub use attribution::xgrad_cam::XGradCam;
+/// The dfdx this crate is built with (0.13, CPU): name its tensors and devices through
+/// `glassbox::dfdx` so a notebook's dfdx is always the same version as glassbox's.
+pub use dfdx;
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::faithfulness::{DeletionInsertion, FaithfulnessCurves};
 pub use evaluate::projection::{knn_accuracy, knn_recall, trustworthiness};
@@ -160,6 +178,7 @@ pub use models::tabular_mlp::TabularMlp;
 pub use models::top_k::top_k;
 pub use models::train::{train, Fit};
 pub use models::vgg::{Vgg11, Vgg13, Vgg16, Vgg19};
+pub use nn::batch::Batch;
 pub use nn::tensor::{Activation, Logits, ReluGrad};
 pub use project::embed::Embed;
 pub use project::matrix::Matrix;
@@ -190,7 +209,7 @@ pub mod prelude {
     pub use crate::inspect::Inspect;
     pub use crate::render::Plot;
     pub use crate::{
-        gallery, Attribution, AttributionMethod, Colormap, Embed, Error, Explain, Figure, Gallery,
-        GradCam, Result, Run, Saliency, Seeded, Target,
+        gallery, Activation, Attribution, AttributionMethod, Batch, Colormap, Embed, Error,
+        Explain, Figure, Gallery, GradCam, Result, Run, Saliency, Seeded, Target,
     };
 }

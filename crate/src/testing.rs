@@ -4,7 +4,7 @@
 //! it is for one input size, ReLU, global average pool, linear). Small enough to check every
 //! number by hand, and a complete [`Explain`] model, so every glassbox method runs on it.
 //!
-//! - [`one_conv_net`]: Captum's `BasicModel_ConvNet_One_Conv` (REFERENCE §2.1) — the known
+//! - [`one_conv_net`]: Captum's `BasicModel_ConvNet_One_Conv` (its `tests/helpers/basic_models.py`) — the known
 //!   Grad-CAM answer `[[11.25, 13.5], [20.25, 22.5]]`.
 //! - [`gap_net`]: conv → ReLU → global average pool → linear, the head CAM needs.
 //! - [`linear_net`]: `f(x) = W·x + b`, whose attributions have closed forms.
@@ -362,8 +362,8 @@ impl Explain for ToyNet {
     }
 }
 
-/// Captum's one-conv test model (REFERENCE §2.1): conv 1→2 (3×3, weights 1, biases −50 and
-/// −75) → ReLU → flatten → linear 8→4 (rows `[1,1,1,1,1,−1,−1,−1]`, bias 0) → ReLU.
+/// Captum's one-conv test model (`BasicModel_ConvNet_One_Conv`, whose Grad-CAM Captum's own
+/// tests check): conv 1→2 (3×3, weights 1, biases −50 and −75) → ReLU → flatten → linear 8→4 (rows `[1,1,1,1,1,−1,−1,−1]`, bias 0) → ReLU.
 ///
 /// Layers (Captum's names): `conv1`, `relu1`, `fc1`, `relu2` — the logits are the output of
 /// this final ReLU, as in Captum's model. Input `[1, 4, 4]`; see [`one_conv_input`].

@@ -172,8 +172,58 @@ fn fixtures_from_captum_and_pytorch_grad_cam() {
 }
 
 #[test]
+fn grad_cam_plus_plus_epsilon_gives_pytorch_grad_cam_parity() {
+    // The fixture is pytorch-grad-cam's GradCAMPlusPlus at relu2 (float64), whose α
+    // denominator carries + 1e-6: `.epsilon(1e-6)` matches it to f32 precision, the paper's
+    // formula (ε = 0, the default) only to the fixture's looser tolerance.
+    let (net, x) = small_cnn();
+    let f = fixtures();
+    let case = f["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["method"] == "Grad-CAM++")
+        .unwrap();
+    let want = floats(&case["expected"]);
+    let target = || Target::Classes(vec![0, 2]);
+    let worst = |got: &[f32]| {
+        let scale = want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let d = got.iter().zip(&want).map(|(g, w)| (g - w).abs());
+        d.fold(0.0f32, f32::max) / scale
+    };
+    let paper = GradCamPlusPlus::new(&net, "relu2")
+        .explain(&x, target())
+        .unwrap();
+    let parity = GradCamPlusPlus::new(&net, "relu2")
+        .epsilon(1e-6)
+        .explain(&x, target())
+        .unwrap();
+    let (paper, parity) = (worst(paper.values()), worst(parity.values()));
+    println!("Grad-CAM++ vs pytorch-grad-cam: ε = 0: {paper:.2e}, ε = 1e-6: {parity:.2e}");
+    assert!(parity < 1e-5, "{parity}");
+    assert!(
+        paper > 10.0 * parity,
+        "ε changes the map: {paper} vs {parity}"
+    );
+    let e = GradCamPlusPlus::new(&net, "relu2")
+        .epsilon(-1.0)
+        .explain(&x, target())
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::InvalidArgument {
+                name: "epsilon",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
 fn captum_one_conv_known_answer_per_channel() {
-    // REFERENCE §2.1: per channel before the sum, ch0 [[−3.75, 3], [23.25, 30]],
+    // Captum's one-conv known answer: per channel before the sum, ch0 [[−3.75, 3], [23.25, 30]],
     // ch1 [[15, 10.5], [−3, −7.5]]; check through the formula on the model's own gradients.
     let net = testing::one_conv_net();
     let a = net
@@ -193,7 +243,7 @@ fn captum_one_conv_known_answer_per_channel() {
 
 #[test]
 fn cam_identities_on_a_gap_head() {
-    // REFERENCE §2.2: Grad-CAM = CAM / Z; mean CAM = S_c − b_c; HiResCAM = Grad-CAM · Z… per
+    // CAM identities: Grad-CAM = CAM / Z; mean CAM = S_c − b_c; HiResCAM = Grad-CAM · Z… per
     // position (HiResCAM's g = w/Z, so HiResCAM = CAM/Z too); XGrad-CAM = Grad-CAM.
     let net = testing::gap_net();
     let head = net.gap_head().unwrap();
@@ -235,7 +285,7 @@ fn cam_identities_on_a_gap_head() {
 
 #[test]
 fn linear_model_closed_forms() {
-    // REFERENCE §2.3: f = w·x + b: saliency |w|, Gradient × Input w ⊙ x, IG (baseline 0) w ⊙ x.
+    // Closed forms: f = w·x + b: saliency |w|, Gradient × Input w ⊙ x, IG (baseline 0) w ⊙ x.
     let w = [0.5f32, -1.5, 2.0, 0.0, -0.25, 1.0, 3.0, -2.0];
     let net = testing::linear_net(&w, vec![0.3], [2, 2, 2]).unwrap();
     let x = testing::random_input([1, 2, 2, 2], 5);
@@ -315,7 +365,7 @@ fn integrated_gradients_completeness_shrinks_with_steps() {
 
 #[test]
 fn saliency_matches_central_differences() {
-    // REFERENCE §2.5: central differences; f32 model, so ε = 1e-2 and a looser tolerance; the
+    // Finite differences: central differences; f32 model, so ε = 1e-2 and a looser tolerance; the
     // one-sided differences must agree (no ReLU kink inside [x − ε, x + ε]) for a pixel to count.
     let (net, x) = small_cnn();
     for target in [Target::Class(1), Target::Class(1).softmax()] {
@@ -426,7 +476,7 @@ fn batches_equal_single_images() {
 
 #[test]
 fn maps_depend_on_the_class() {
-    // REFERENCE §2.7: the fc rows of different classes are not proportional, so maps differ.
+    // Class sensitivity: the fc rows of different classes are not proportional, so maps differ.
     let (net, x) = small_cnn();
     let cam = |c| {
         GradCam::new(&net, "relu2")
@@ -603,7 +653,7 @@ fn mnist_digits(n: usize) -> (MnistNet, Activation, Vec<usize>) {
 
 #[test]
 fn mnist_cam_identity() {
-    // REFERENCE §2.2 on the trained model: Grad-CAM (before ReLU) = CAM / Z with Z = 7·7;
+    // The CAM identity on the trained model: Grad-CAM (before ReLU) = CAM / Z with Z = 7·7;
     // mean CAM = logit − bias; HiResCAM = Grad-CAM; XGrad-CAM = Grad-CAM.
     let (net, x, _) = mnist_digits(8);
     let head = net.gap_head().unwrap();
@@ -642,10 +692,10 @@ fn mnist_cam_identity() {
 
 #[test]
 fn mnist_randomization_destroys_grad_cam_and_gradients() {
-    // REFERENCE §2.8: once the head (fc) is random, rank correlation with the trained maps < 0.5
-    // for Grad-CAM and the (signed) gradient. |gradient| keeps more of the digit's outline
-    // (≈ 0.55 after fc here, < 0.5 from conv3 on) and Guided Backprop stays correlated, as
-    // Adebayo et al. report; both are printed, not asserted.
+    // Adebayo et al. 2018 (arXiv 1810.03292): once the head (fc) is random, rank correlation
+    // with the trained maps < 0.5 for Grad-CAM and the (signed) gradient. |gradient| keeps
+    // more of the digit's outline (≈ 0.55 after fc here, < 0.5 from conv3 on) and Guided
+    // Backprop stays correlated, as Adebayo et al. report; both are printed, not asserted.
     let (net, x, _) = mnist_digits(16);
     let report = ParameterRandomization::new(&net)
         .method(&Saliency::new(&net).signed(true).named("Gradient"))
@@ -701,7 +751,8 @@ fn mnist_class_sensitivity() {
 
 #[test]
 fn mnist_deletion_insertion_beats_random_and_inverted_maps() {
-    // REFERENCE §2.9 over 100 test digits (28 steps of 28 pixels, the 224-of-224 protocol scaled).
+    // RISE deletion / insertion (arXiv 1806.07421) over 100 test digits (28 steps of 28
+    // pixels, the 224-of-224 protocol scaled).
     let (net, x, _) = mnist_digits(100);
     let grad_cam = GradCam::new(&net, "conv3")
         .explain(&x, Target::Predicted)
@@ -769,7 +820,7 @@ fn mnist_every_method_runs_and_renders() {
 
 #[test]
 fn mnist_input_sizes_non_square_kept_and_too_small_rejected() {
-    // REFERENCE §2.10: a non-square image keeps H × W, and the map's hot spot stays in its corner.
+    // Edge case: a non-square image keeps H × W, and the map's hot spot stays in its corner.
     let net = MnistNet::pretrained().unwrap();
     let mut pixels = vec![0.0f32; 28 * 44];
     for y in 2..12 {

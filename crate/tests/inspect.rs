@@ -235,7 +235,7 @@ fn feature_maps_reject_bad_input() {
     let e = toy.feature_maps(&toy_input([0.0; 4]), "conv9").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "the model has no layer `conv9`; choose one of: fc1, relu1, fc2"
+        "the model has no layer `conv9`; choose one of: input, fc1, relu1, fc2"
     );
     let two: Activation = Cpu::default().zeros_like(&(2usize, 4usize, 1usize, 1usize));
     assert!(toy
@@ -472,7 +472,7 @@ mod mnist_net {
     }
 }
 
-/// VGG16 in torchvision's layout (REFERENCE §4), zero weights: enough for shapes and counts.
+/// VGG16 in torchvision's layout, zero weights: enough for shapes and counts.
 mod vgg16 {
     use super::*;
     use glassbox::nn::Conv2dParams;

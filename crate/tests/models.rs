@@ -54,7 +54,7 @@ fn split_forward_at_every_layer_equals_the_whole_forward() {
 
 #[test]
 fn gap_head_gives_cam_that_averages_to_the_logit_minus_bias() {
-    // CAM identity (REFERENCE §2.2): mean_ij Σ_k w_ck A^k_ij = S_c − b_c.
+    // CAM identity (Zhou et al. 2016, §2): mean_ij Σ_k w_ck A^k_ij = S_c − b_c.
     let mnist = data::mnist().unwrap();
     let net = MnistNet::pretrained().unwrap();
     let head = net.gap_head().unwrap();
@@ -107,6 +107,35 @@ fn save_load_round_trip_and_randomize_layer() {
         random.randomize_layer("conv7", 1).unwrap_err().kind(),
         ErrorKind::UnknownLayer { .. }
     ));
+}
+
+#[test]
+fn load_with_report_lists_unused_keys() {
+    let net = MnistNet::pretrained().unwrap();
+    let path = tmp("mnist_net-extra.safetensors");
+    let mut tensors = glassbox::models::named_tensors(&net);
+    let n = tensors.len();
+    tensors.push(("num_batches_tracked".into(), vec![1], vec![0.0]));
+    glassbox::models::write_safetensors(&path, &tensors).unwrap();
+    let (back, report) = MnistNet::load_with_report(&path).unwrap();
+    assert_eq!(
+        (
+            report.loaded.len(),
+            report.missing.len(),
+            report.unused.clone()
+        ),
+        (n, 0, vec!["num_batches_tracked".to_string()])
+    );
+    assert!(
+        report.to_string().ends_with("unused: num_batches_tracked"),
+        "{report}"
+    );
+    let x = data::mnist().unwrap().test.images(0..2).unwrap();
+    assert_eq!(
+        back.forward(x.clone()).unwrap().as_vec(),
+        net.forward(x).unwrap().as_vec()
+    );
+    std::fs::remove_file(path).ok();
 }
 
 #[test]
@@ -283,6 +312,11 @@ fn vgg16_matches_torchvision_and_round_trips_through_both_key_layouts() {
         let mut loaded = Vgg16::new(1);
         assert_ne!(loaded.forward(x.clone()).unwrap().as_vec(), want);
         let report = loaded.load_checkpoint(&checkpoint).unwrap();
+        if keys == VggKeys::Timm {
+            // `load` offers the same report (timm's names count as used).
+            let (_, from_load) = Vgg16::load_with_report(&path).unwrap();
+            assert_eq!(from_load, report);
+        }
         assert_eq!(
             (
                 report.loaded.len(),
@@ -373,8 +407,15 @@ fn vgg_weight_and_input_errors_name_the_problem() {
     ));
     // Split forward at a named layer equals the whole forward.
     let x = wave_input(32, 32);
+    split_equals_whole(&vgg, &x, &["conv5_3", "pool5", "avgpool", "fc7"]);
+    let a = vgg.forward_to(x, "conv5_3", ReluGrad::Standard).unwrap();
+    assert_eq!(a.shape(), &(1, 512, 2, 2));
+}
+
+/// `forward_from(forward_to(x, layer), layer)` equals `forward(x)` at each layer.
+fn split_equals_whole(vgg: &Vgg16, x: &glassbox::Activation, layers: &[&str]) {
     let whole = vgg.forward(x.clone()).unwrap().as_vec();
-    for layer in ["conv5_3", "pool5", "avgpool", "fc7"] {
+    for &layer in layers {
         let a = vgg
             .forward_to(x.clone(), layer, ReluGrad::Standard)
             .unwrap();
@@ -384,8 +425,57 @@ fn vgg_weight_and_input_errors_name_the_problem() {
             .as_vec();
         assert_close(&split, &whole, 1e-6, layer);
     }
-    let a = vgg.forward_to(x, "conv5_3", ReluGrad::Standard).unwrap();
-    assert_eq!(a.shape(), &(1, 512, 2, 2));
+}
+
+#[test]
+fn torchvision_names_mean_what_they_mean_in_torchvision() {
+    use glassbox::{GradCam, Target};
+    let vgg = Vgg16::new(0);
+    let x = wave_input(32, 32);
+    // `features.29` is the ReLU after conv5_3 (glassbox's fused tap); `features.28` the conv.
+    assert_eq!(vgg.resolve_layer("features.29").unwrap(), "conv5_3");
+    assert_eq!(vgg.resolve_layer("features.28").unwrap(), "features.28");
+    assert_eq!(vgg.resolve_layer("features.30").unwrap(), "pool5");
+    assert_eq!(vgg.resolve_layer("classifier.4").unwrap(), "fc7");
+    assert_eq!(vgg.resolve_layer("classifier.3").unwrap(), "classifier.3");
+    let fused = vgg
+        .forward_to(x.clone(), "conv5_3", ReluGrad::Standard)
+        .unwrap()
+        .as_vec();
+    let conv = vgg
+        .forward_to(x.clone(), "features.28", ReluGrad::Standard)
+        .unwrap()
+        .as_vec();
+    assert!(conv.iter().any(|v| *v < 0.0), "before the ReLU");
+    let relu: Vec<f32> = conv.iter().map(|v| v.max(0.0)).collect();
+    assert_close(&relu, &fused, 1e-6, "ReLU(features.28) = conv5_3");
+    split_equals_whole(
+        &vgg,
+        &x,
+        &[
+            "features.28",
+            "features.29",
+            "features.0",
+            "classifier.0",
+            "classifier.4",
+        ],
+    );
+    // Every method resolves the names the same way.
+    let cam = |layer: &str| {
+        GradCam::new(&vgg, layer)
+            .explain(&x, Target::Class(3))
+            .unwrap_or_else(|e| panic!("{layer}: {e}"))
+    };
+    let (short, relu_name, conv_name) = (cam("conv5_3"), cam("features.29"), cam("features.28"));
+    assert_eq!(relu_name.values(), short.values());
+    assert_eq!(relu_name.layer(), Some("conv5_3"));
+    assert_eq!(conv_name.layer(), Some("features.28"));
+    assert_ne!(conv_name.values(), short.values());
+    let e = GradCam::new(&vgg, "features.31")
+        .explain(&x, Target::Class(3))
+        .unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::UnknownLayer { .. }), "{e}");
+    assert!(e.to_string().contains("conv5_3"), "{e}");
 }
 
 // ---------------------------------------------------------------- ImageNet preprocessing

@@ -1063,3 +1063,54 @@ fn fused_conv_relu_equals_conv_then_relu_in_value_and_every_gradient() {
         assert_eq!(plain.as_vec(), apart.unwrap().as_vec());
     }
 }
+
+/// VGG16's convolutions (seeded weights, the cat photo) up to conv5_3 at 224², in f32 and in
+/// float64 through the same ops: the relative L2 error of the f32 activations, printed.
+#[test]
+#[ignore = "slow: VGG16 to conv5_3 at 224² in f32 and float64"]
+fn vgg16_conv5_3_f32_error_against_float64() {
+    use glassbox::{data, Vgg16};
+    let vgg = Vgg16::new(0);
+    let x = data::Preprocess::default()
+        .apply(&data::photo(data::Photo::Cat).unwrap())
+        .unwrap();
+    let dev = Cpu::default();
+    let (b, c, h, w) = *x.shape();
+    let x64: T64 =
+        dev.tensor_from_vec(x.as_vec().iter().map(|&v| v as f64).collect(), (b, c, h, w));
+    let tensors = vgg.named_tensors();
+    let convs: Vec<_> = tensors.chunks(2).take(13).collect();
+    let pools_after = [1, 3, 6, 9];
+    let (mut a32, mut a64) = (x, x64);
+    for (i, pair) in convs.iter().enumerate() {
+        let (wk, ws, wv) = &pair[0];
+        let (_, _, bv) = &pair[1];
+        assert!(wk.starts_with("features."));
+        let shape = (ws[0], ws[1], ws[2], ws[3]);
+        let w32 = dev.tensor_from_vec(wv.clone(), shape);
+        let b32 = dev.tensor_from_vec(bv.clone(), (bv.len(),));
+        let w64 = dev.tensor_from_vec(wv.iter().map(|&v| v as f64).collect(), shape);
+        let b64 = dev.tensor_from_vec(bv.iter().map(|&v| v as f64).collect(), (bv.len(),));
+        let p = Conv2dParams::default().padding(1);
+        a32 = relu(
+            conv2d(a32, &w32, Some(&b32), p).unwrap(),
+            ReluGrad::Standard,
+        )
+        .unwrap();
+        a64 = relu(
+            conv2d(a64, &w64, Some(&b64), p).unwrap(),
+            ReluGrad::Standard,
+        )
+        .unwrap();
+        if pools_after.contains(&i) {
+            a32 = max_pool2d(a32, 2, 2, 0).unwrap();
+            a64 = max_pool2d(a64, 2, 2, 0).unwrap();
+        }
+    }
+    assert_eq!(a32.shape(), &(1, 512, 14, 14));
+    let got: Vec<f64> = a32.as_vec().iter().map(|&v| v as f64).collect();
+    let want = a64.as_vec();
+    let diff: f64 = got.iter().zip(&want).map(|(g, w)| (g - w) * (g - w)).sum();
+    let l2 = (diff / want.iter().map(|w| w * w).sum::<f64>()).sqrt();
+    println!("VGG16 conv5_3 relative L2 (f32 vs float64): {l2:.3e}");
+}

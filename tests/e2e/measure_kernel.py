@@ -4,6 +4,11 @@ the quickstart's first cells one by one, printing the wall time of each step.
     .venv/bin/python tests/e2e/measure_kernel.py [--runs 2]
 
 "time to first plot" = kernel start + `:dep glassbox` + `use` + the first figure cell.
+
+    .venv/bin/python tests/e2e/measure_kernel.py --derive [--runs 2]
+
+times 08-your-model's first cells instead: a `#[derive(Explain)]` struct compiled by evcxr, built
+and summarised (the derive's cost as a notebook user feels it).
 """
 
 import argparse
@@ -32,6 +37,29 @@ STEPS = [
     ("later cell: println", 'println!("{}", heat.summary());'),
 ]
 
+DERIVE = """#[derive(Explain, Clone, Debug)]
+#[explain(input = [1, 28, 28], classes = 10)]
+struct DigitNet {
+    #[explain(relu)]
+    conv1: Conv2d<1, 16, 3, 1, 1>,
+    pool1: MaxPool2d<2, 2>,
+    #[explain(relu)]
+    conv2: Conv2d<16, 32, 3, 1, 1>,
+    gap: GlobalAvgPool,
+    fc: Linear<32, 10>,
+}
+let net: DigitNet = DigitNet::seeded(0);
+net.summary()"""
+DERIVE_STEPS = [
+    ("`:dep glassbox`", ':dep glassbox = { path = "../crate" }'),
+    ("`use` lines", "use glassbox::prelude::*;\nuse glassbox::models::Linear;\n"
+                    "use glassbox::{Conv2d, GlobalAvgPool, MaxPool2d};"),
+    ("derive cell (struct + summary)", DERIVE),
+    ("later cell: Grad-CAM of the derived net",
+     'let x: glassbox::Activation = glassbox::data::mnist()?.test.image(0)?;\n'
+     'GradCam::new(&net, "conv2").explain(&x, Target::Predicted)?.values().len()'),
+]
+
 
 def run_cell(kc, code):
     start = time.monotonic()
@@ -42,13 +70,13 @@ def run_cell(kc, code):
     return seconds
 
 
-def measure():
+def measure(steps):
     t0 = time.monotonic()
     km, kc = start_new_kernel(kernel_name=notebook_runner.KERNEL_NAME, startup_timeout=600,
                               cwd=str(ROOT / "notebooks"))
     try:
         rows = [("kernel start", time.monotonic() - t0)]
-        for name, code in STEPS:
+        for name, code in steps:
             rows.append((name, run_cell(kc, code)))
             if name == "first figure cell":
                 rows.append(("= time to first plot", time.monotonic() - t0))
@@ -61,11 +89,13 @@ def measure():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--derive", action="store_true", help="time 08-your-model's derive cells")
     args = ap.parse_args()
+    steps = DERIVE_STEPS if args.derive else STEPS
     with notebook_runner.evcxr_build_dir():
         for run in range(1, args.runs + 1):
             print(f"run {run}:")
-            for name, seconds in measure():
+            for name, seconds in measure(steps):
                 print(f"  {name:32s} {seconds:7.2f} s", flush=True)
 
 

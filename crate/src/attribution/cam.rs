@@ -78,6 +78,14 @@ pub trait CamFormula {
 
     /// The raw map, `[H, W]`.
     fn cam_map(&self, x: &CamInput) -> Vec<f32>;
+
+    /// Checks the formula's options before the method runs (default: none to check).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] naming the option.
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A CAM method that weights whole channels: the map is `Σ_k α_k A^k`.
@@ -102,6 +110,14 @@ pub trait ChannelWeights {
 
     /// The weight `α_k` of each channel.
     fn channel_weights(&self, x: &CamInput) -> Vec<f32>;
+
+    /// Checks the formula's options before the method runs (default: none to check).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidArgument`] naming the option.
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl<T: ChannelWeights> CamFormula for T {
@@ -109,6 +125,10 @@ impl<T: ChannelWeights> CamFormula for T {
 
     fn cam_map(&self, x: &CamInput) -> Vec<f32> {
         x.weighted_sum(&self.channel_weights(x))
+    }
+
+    fn check(&self) -> Result<()> {
+        ChannelWeights::check(self)
     }
 }
 
@@ -136,6 +156,15 @@ impl<'m, M: Explain, F: CamFormula> CamMethod<'m, M, F> {
         }
     }
 
+    /// The same method with its formula changed by `f` (for formula options' setters).
+    pub(crate) fn map_formula(mut self, f: impl FnOnce(F) -> F) -> Self
+    where
+        F: Copy,
+    {
+        self.formula = f(self.formula);
+        self
+    }
+
     /// The layer whose activations are weighted.
     pub fn layer(&self) -> &str {
         &self.layer
@@ -150,6 +179,7 @@ impl<'m, M: Explain, F: CamFormula> CamMethod<'m, M, F> {
     /// cannot take, [`crate::ErrorKind::InvalidArgument`] for a class out of range,
     /// [`crate::ErrorKind::NonFinite`] for NaN input.
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
+        self.formula.check()?;
         cam_pipeline(self.model, &self.layer, input, &target, F::NAME, |x| {
             self.formula.cam_map(x)
         })
@@ -186,7 +216,7 @@ pub(crate) fn cam_pipeline<M: Explain>(
     map: impl Fn(&CamInput) -> Vec<f32>,
 ) -> Result<Attribution> {
     let [_, _, h, w] = check_input(model, input)?;
-    check_layer(model, layer)?;
+    let layer = &check_layer(model, layer)?;
     let (x, rows) = plan(model, input, target)?;
     let g = backprop(
         model,

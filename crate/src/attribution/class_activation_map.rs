@@ -11,7 +11,8 @@ use crate::{models::GapHead, Activation, Attribution, Error, Explain, Result, Ta
 ///
 /// Only models whose [`Explain::gap_head`] returns a head qualify; for any other model use
 /// [`crate::GradCam`], its generalisation: on a GAP + linear head, Grad-CAM = CAM / Z, and the
-/// mean of the CAM map is the logit minus the bias (REFERENCE §2.2, tested).
+/// mean of the CAM map is the logit minus the bias (Zhou et al. 2016, §2: `S_c` is the GAP of
+/// `M_c` plus the bias; tested).
 ///
 /// # Example
 /// ```

@@ -1,9 +1,10 @@
 //! Rendering an [`Attribution`]: heat maps, overlays on the input, and inline display.
 //!
-//! Defaults follow the two traditions (REFERENCE §3): layer maps (CAM family) show their
-//! positive part, min-max scaled, in jet, as the Grad-CAM libraries do; input-level maps show
-//! `|a|` with Captum's outlier scaling (2 %); Guided Grad-CAM, signed at input resolution, shows
-//! both signs on a diverging map. Every [`HeatMap`] setting can be changed after.
+//! Defaults follow the two traditions (pytorch-grad-cam's `show_cam_on_image`, Captum's
+//! `visualize_image_attr`): layer maps (CAM family) show their positive part, min-max scaled,
+//! in jet, as the Grad-CAM libraries do; input-level maps show `|a|` with Captum's outlier
+//! scaling (2 %); Guided Grad-CAM, signed at input resolution, shows both signs on a diverging
+//! map. Every [`HeatMap`] setting can be changed after.
 
 use crate::render::{display_via_figure, Plot};
 use crate::{

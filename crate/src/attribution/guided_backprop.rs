@@ -11,15 +11,25 @@ use crate::{Activation, Attribution, Explain, GradCam, ReluGrad, Result, Target}
 /// where its input was positive ([`ReluGrad::Guided`]), `[R, C, H, W]`, raw.
 ///
 /// Sharp and pretty, but largely class- and weight-insensitive: it fails the parameter
-/// randomisation test (Adebayo et al. 2018, REFERENCE §2.8). Needs a model whose
-/// [`Explain::forward_from`] honours `ReluGrad::Guided`.
+/// randomisation test (Adebayo et al. 2018, *Sanity Checks for Saliency Maps*,
+/// <https://arxiv.org/abs/1810.03292>, §3). Needs a model whose [`Explain::forward_from`]
+/// honours `ReluGrad::Guided`.
 ///
 /// # Example
-/// ```no_run
-/// use glassbox::{GuidedBackprop, Target};
-/// # fn demo<M: glassbox::Explain>(net: &M, x: &glassbox::Activation) -> glassbox::Result<()> {
-/// let map = GuidedBackprop::new(net).explain(x, Target::Predicted)?;
-/// # Ok(()) }
+/// ```
+/// use glassbox::{testing::ToyNet, Activation, Batch, GuidedBackprop, Saliency, Target};
+/// // y = ReLU(x₀) − ReLU(x₁): at x = (1, 2) both ReLUs pass, so the gradient is (1, −1).
+/// let net = ToyNet::new("two-path", [2, 1, 1])
+///     .linear("fc1", &[1.0, 0.0, 0.0, 1.0], &[0.0, 0.0])?
+///     .relu("relu")
+///     .linear("fc2", &[1.0, -1.0], &[0.0])?;
+/// let x = Activation::from_values(vec![1.0, 2.0], [1, 2, 1, 1])?;
+/// let gradient = Saliency::new(&net).signed(true).explain(&x, Target::Class(0))?;
+/// assert_eq!(gradient.values(), &[1.0, -1.0]);
+/// // Guided: the ReLU passes back only the positive gradient, so x₁'s −1 is blocked.
+/// let guided = GuidedBackprop::new(&net).explain(&x, Target::Class(0))?;
+/// assert_eq!(guided.values(), &[1.0, 0.0]);
+/// # Ok::<(), glassbox::Error>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct GuidedBackprop<'m, M> {

@@ -6,6 +6,7 @@
 use crate::attribution::pipeline::{
     at_least, batched_input_grads, check_input, dims, resolve_rows, scores,
 };
+use crate::models::{batch_within_budget, Pass};
 use crate::{Activation, Attribution, Error, Explain, Result, Target};
 
 /// How [`IntegratedGradients`] discretises the path integral.
@@ -24,8 +25,10 @@ pub enum Quadrature {
 
 /// Integrated Gradients: `(x − x') ⊙ ∫₀¹ ∂S_c(x' + α(x − x'))/∂x dα`, `[R, C, H, W]`, raw.
 ///
-/// Defaults: 50 steps, Gauss–Legendre, baseline `x' = 0`. All steps of an image are batched
-/// ([`IntegratedGradients::batch_size`] interpolated images per backward pass).
+/// Defaults: 50 steps, Gauss–Legendre, baseline `x' = 0`. The interpolated images are batched,
+/// by default as many per backward pass as keep the pass's activations and gradients within
+/// 512 MiB (estimated from the layer table; at most 50: 4 for VGG16 at 224², all 50 for
+/// MnistNet), or [`IntegratedGradients::batch_size`].
 ///
 /// Completeness (§5 of the paper): `Σ attr = S_c(x) − S_c(x')`; the error of the quadrature is
 /// returned by [`IntegratedGradients::explain_with_delta`] and shrinks as steps grow.
@@ -46,7 +49,7 @@ pub struct IntegratedGradients<'m, M> {
     steps: usize,
     quadrature: Quadrature,
     baseline: Option<Activation>,
-    batch_size: usize,
+    batch_size: Option<usize>,
 }
 
 impl<'m, M: Explain> IntegratedGradients<'m, M> {
@@ -57,7 +60,7 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
             steps: 50,
             quadrature: Quadrature::GaussLegendre,
             baseline: None,
-            batch_size: 50,
+            batch_size: None,
         }
     }
 
@@ -79,10 +82,10 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
         self
     }
 
-    /// Interpolated images per backward pass (default 50).
+    /// Interpolated images per backward pass (default: by memory, see the type's docs).
     /// 0 is refused when the method runs, like 0 steps.
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n;
+        self.batch_size = Some(n);
         self
     }
 
@@ -112,7 +115,10 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
             1
         };
         at_least("steps", self.steps, min_steps)?;
-        at_least("batch_size", self.batch_size, 1)?;
+        let batch_size = self
+            .batch_size
+            .unwrap_or_else(|| batch_within_budget(self.model, [h, w], None, Pass::Backward, 50));
+        at_least("batch_size", batch_size, 1)?;
         let img = c * h * w;
         let base = match &self.baseline {
             None => vec![0.0; img],
@@ -140,7 +146,7 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
             [c, h, w],
             &rows,
             &jobs,
-            self.batch_size,
+            batch_size,
             target.is_softmax(),
             |(r, s), batch| {
                 let xi = &x[r * img..(r + 1) * img];
@@ -165,14 +171,7 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
             .map(|(i, v)| ((x[i] - base[i % img]) as f64 * v) as f32)
             .collect();
         let softmax = target.is_softmax();
-        let at_x = scores(
-            self.model,
-            &x,
-            [c, h, w],
-            &rows.class,
-            softmax,
-            self.batch_size,
-        )?;
+        let at_x = scores(self.model, &x, [c, h, w], &rows.class, softmax, batch_size)?;
         let bases: Vec<f32> = (0..rows.len()).flat_map(|_| base.iter().copied()).collect();
         let at_base = scores(
             self.model,
@@ -180,7 +179,7 @@ impl<'m, M: Explain> IntegratedGradients<'m, M> {
             [c, h, w],
             &rows.class,
             softmax,
-            self.batch_size,
+            batch_size,
         )?;
         let delta = (0..rows.len())
             .map(|r| {

@@ -5,6 +5,7 @@
 //! drop (Captum's `Occlusion`).
 
 use crate::attribution::pipeline::{at_least, check_input, resolve_rows, scores, ScoreStream};
+use crate::models::{batch_within_budget, Pass};
 use crate::{Activation, Attribution, Explain, Result, Target};
 
 /// Occlusion: `attr_ij = mean over windows W ∋ (i, j) of S_c(x) − S_c(x with W set to the
@@ -12,7 +13,15 @@ use crate::{Activation, Attribution, Explain, Result, Target};
 ///
 /// Defaults scale with the image: patch `max(4, ⌈min(H, W)/28⌉)` (8 at 224², 4 at 28²),
 /// stride half the patch; baseline 0. Windows cover every channel (or one at a time,
-/// [`Occlusion::per_channel`]); occluded copies are batched.
+/// [`Occlusion::per_channel`]). Occluded copies are batched, by default as many per forward
+/// pass as keep its activations within 512 MiB (estimated from the layer table, at most 64),
+/// or [`Occlusion::batch_size`].
+///
+/// Deviation from Captum: windows start at multiples of the stride *and* flush with the far
+/// edge. When `H − patch` (or `W − patch`) is not a multiple of the stride, Captum's windows
+/// stop short of the last rows (columns), which then get fewer windows or none; glassbox adds
+/// one window ending at the edge, so every pixel is occluded at least once. Where the stride
+/// divides `H − patch` and `W − patch` the windows, and the values, are Captum's.
 ///
 /// # Example
 /// ```
@@ -32,7 +41,7 @@ pub struct Occlusion<'m, M> {
     stride: Option<usize>,
     baseline: f32,
     per_channel: bool,
-    batch_size: usize,
+    batch_size: Option<usize>,
 }
 
 impl<'m, M: Explain> Occlusion<'m, M> {
@@ -44,7 +53,7 @@ impl<'m, M: Explain> Occlusion<'m, M> {
             stride: None,
             baseline: 0.0,
             per_channel: false,
-            batch_size: 64,
+            batch_size: None,
         }
     }
 
@@ -74,10 +83,10 @@ impl<'m, M: Explain> Occlusion<'m, M> {
         self
     }
 
-    /// Occluded images per forward pass (default 64), across all rows.
-    /// 0 is refused when the method runs, like 0 steps.
+    /// Occluded images per forward pass, across all rows (default: by memory, see the type's
+    /// docs). 0 is refused when the method runs, like 0 steps.
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n;
+        self.batch_size = Some(n);
         self
     }
 
@@ -88,7 +97,10 @@ impl<'m, M: Explain> Occlusion<'m, M> {
     /// larger-than-image patch, a zero stride or a zero batch size.
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
         let [_, c, h, w] = check_input(self.model, input)?;
-        at_least("batch_size", self.batch_size, 1)?;
+        let batch_size = self
+            .batch_size
+            .unwrap_or_else(|| batch_within_budget(self.model, [h, w], None, Pass::Forward, 64));
+        at_least("batch_size", batch_size, 1)?;
         let patch = self.patch.unwrap_or_else(|| 4.max(h.min(w).div_ceil(28)));
         let stride = self.stride.unwrap_or((patch / 2).max(1));
         at_least("patch", patch, 1)?;
@@ -101,14 +113,7 @@ impl<'m, M: Explain> Occlusion<'m, M> {
         }
         let (x, rows) = resolve_rows(self.model, input, &target)?;
         let (x, img, softmax) = (x.as_vec(), c * h * w, target.is_softmax());
-        let base = scores(
-            self.model,
-            &x,
-            [c, h, w],
-            &rows.class,
-            softmax,
-            self.batch_size,
-        )?;
+        let base = scores(self.model, &x, [c, h, w], &rows.class, softmax, batch_size)?;
         let starts = |len: usize| -> Vec<usize> {
             let mut s: Vec<usize> = (0..=len - patch).step_by(stride).collect();
             if *s.last().unwrap_or(&0) != len - patch {
@@ -139,7 +144,7 @@ impl<'m, M: Explain> Occlusion<'m, M> {
             .flat_map(|r| (0..windows.len()).map(move |k| (r, k)))
             .collect();
         // Occluded images are scored as they are made: memory is one batch of them.
-        let mut stream = ScoreStream::new(self.model, [c, h, w], softmax, self.batch_size);
+        let mut stream = ScoreStream::new(self.model, [c, h, w], softmax, batch_size);
         for &(r, k) in &jobs {
             let [ch0, y0, x0] = windows[k];
             let mut occluded = x[r * img..(r + 1) * img].to_vec();

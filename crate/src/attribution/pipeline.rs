@@ -62,16 +62,10 @@ pub(crate) fn check_input<M: Explain>(model: &M, x: &Activation) -> Result<[usiz
     Ok(shape)
 }
 
-/// Checks that `layer` is [`INPUT`] or one of the model's layers.
-pub(crate) fn check_layer<M: Explain>(model: &M, layer: &str) -> Result<()> {
-    let layers = model.layers();
-    if layer == INPUT || layers.iter().any(|l| l.name == layer) {
-        Ok(())
-    } else {
-        let mut names = vec![INPUT.to_string()];
-        names.extend(layers.into_iter().map(|l| l.name));
-        Err(Error::unknown_layer(layer, names))
-    }
+/// The model's name for `layer` ([`Explain::resolve_layer`], the one resolver every method
+/// checks its layer with): [`INPUT`], a layer name or an alias the model accepts.
+pub(crate) fn check_layer<M: Explain>(model: &M, layer: &str) -> Result<String> {
+    model.resolve_layer(layer)
 }
 
 /// Copies image rows `index` of `x` into a new batch.

@@ -11,11 +11,14 @@ use crate::attribution::pipeline::{
     at_least, check_input, check_layer, dims, resolve_rows, scores, ScoreStream,
 };
 use crate::math::{bilinear, min_max};
+use crate::models::{batch_within_budget, Pass};
 use crate::{Activation, Attribution, Explain, ReluGrad, Result, Target};
 
 /// Score-CAM: `L = Σ_k α_k A^k` with `α_k = softmax(f(x ⊙ H^k))_c`; gradient-free.
 ///
-/// Costs one forward pass per channel and image (batched, [`ScoreCam::batch_size`] at a time).
+/// Costs one forward pass per channel and image, batched: by default as many masked images per
+/// pass as keep its activations within 512 MiB (estimated from the layer table, at most 32),
+/// or [`ScoreCam::batch_size`].
 /// A constant channel has no mask (its min-max normalisation is 0/0): it gets weight 0 and the
 /// result carries a flag saying how many were skipped.
 ///
@@ -31,22 +34,23 @@ use crate::{Activation, Attribution, Explain, ReluGrad, Result, Target};
 pub struct ScoreCam<'m, M> {
     model: &'m M,
     layer: String,
-    batch_size: usize,
+    batch_size: Option<usize>,
 }
 
 impl<'m, M: Explain> ScoreCam<'m, M> {
-    /// Score-CAM on `model`'s `layer`, 32 masked images per forward pass.
+    /// Score-CAM on `model`'s `layer` (checked when explaining).
     pub fn new(model: &'m M, layer: &str) -> Self {
         Self {
             model,
             layer: layer.to_string(),
-            batch_size: 32,
+            batch_size: None,
         }
     }
 
-    /// Masked images per forward pass (memory vs. speed; at least 1, else `explain` errs).
+    /// Masked images per forward pass (memory vs. speed; at least 1, else `explain` errs;
+    /// default: by memory, see the type's docs).
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n;
+        self.batch_size = Some(n);
         self
     }
 
@@ -56,12 +60,15 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
     /// As [`crate::GradCam::explain`].
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
         let [_, c, h, w] = check_input(self.model, input)?;
-        at_least("batch_size", self.batch_size, 1)?;
-        check_layer(self.model, &self.layer)?;
+        let batch_size = self
+            .batch_size
+            .unwrap_or_else(|| batch_within_budget(self.model, [h, w], None, Pass::Forward, 32));
+        at_least("batch_size", batch_size, 1)?;
+        let layer = check_layer(self.model, &self.layer)?;
         let (_, rows) = resolve_rows(self.model, input, &target)?;
         let acts = self
             .model
-            .forward_to(input.clone(), &self.layer, ReluGrad::Standard)?;
+            .forward_to(input.clone(), &layer, ReluGrad::Standard)?;
         let [_, k, lh, lw] = dims(&acts);
         let (acts, x) = (acts.as_vec(), input.as_vec());
         let (img, plane) = (c * h * w, lh * lw);
@@ -71,7 +78,7 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
             let xi = &x[i * img..(i + 1) * img];
             // Masked inputs are scored as they are made (ScoreStream), so memory is one batch
             // of images, not one per channel (VGG16 conv5_3: 512 × 224² × 3 floats = 308 MB).
-            let mut stream = ScoreStream::new(self.model, [c, h, w], true, self.batch_size);
+            let mut stream = ScoreStream::new(self.model, [c, h, w], true, batch_size);
             let mut live = Vec::new();
             for ch in 0..k {
                 let up = bilinear(&a[ch * plane..(ch + 1) * plane], lh, lw, h, w);
@@ -97,7 +104,7 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
             [c, h, w],
             &classes,
             target.is_softmax(),
-            self.batch_size,
+            batch_size,
         )?;
         let mut out = Attribution::new(
             "Score-CAM",
@@ -107,7 +114,7 @@ impl<'m, M: Explain> ScoreCam<'m, M> {
             base,
             [h, w],
         )?
-        .with_layer(&self.layer)
+        .with_layer(&layer)
         .with_softmax(target.is_softmax());
         if skipped > 0 {
             out.flag(format!(

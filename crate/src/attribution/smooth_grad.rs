@@ -12,6 +12,7 @@ use crate::attribution::pipeline::{
     at_least, batched_input_grads, check_input, resolve_rows, scores,
 };
 use crate::math::min_max;
+use crate::models::{batch_within_budget, Pass};
 use crate::{Activation, Attribution, Error, Explain, Result, Target};
 
 /// Which statistic of the noisy gradients [`SmoothGrad`] reports.
@@ -31,8 +32,9 @@ pub enum NoiseStatistic {
 /// Defaults: `n = 25` samples, `noise = 0.15` (σ = 0.15·(max − min) of each image), seed 0.
 /// Each image's noise is drawn from a generator seeded by the seed and the image's pixels, so
 /// an image gets the same map alone or in any batch.
-/// The noisy copies are batched ([`SmoothGrad::batch_size`] per backward pass). The paper's
-/// picture is `.abs().max_channels()`.
+/// The noisy copies are batched, by default as many per backward pass as keep its activations
+/// and gradients within 512 MiB (estimated from the layer table, at most 32), or
+/// [`SmoothGrad::batch_size`]. The paper's picture is `.abs().max_channels()`.
 ///
 /// # Example
 /// ```
@@ -53,7 +55,7 @@ pub struct SmoothGrad<'m, M> {
     samples: usize,
     noise: f32,
     seed: u64,
-    batch_size: usize,
+    batch_size: Option<usize>,
 }
 
 impl<'m, M: Explain> SmoothGrad<'m, M> {
@@ -65,7 +67,7 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
             samples: 25,
             noise: 0.15,
             seed: 0,
-            batch_size: 32,
+            batch_size: None,
         }
     }
 
@@ -103,10 +105,10 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
         self
     }
 
-    /// Noisy images per backward pass (default 32).
+    /// Noisy images per backward pass (default: by memory, see the type's docs).
     /// 0 is refused when the method runs, like 0 steps.
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n;
+        self.batch_size = Some(n);
         self
     }
 
@@ -126,7 +128,10 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
     pub fn explain(&self, input: &Activation, target: Target) -> Result<Attribution> {
         let [_, c, h, w] = check_input(self.model, input)?;
         at_least("samples", self.samples, 1)?;
-        at_least("batch_size", self.batch_size, 1)?;
+        let batch_size = self
+            .batch_size
+            .unwrap_or_else(|| batch_within_budget(self.model, [h, w], None, Pass::Backward, 32));
+        at_least("batch_size", batch_size, 1)?;
         if !(self.noise >= 0.0 && self.noise.is_finite()) {
             return Err(Error::invalid(
                 "noise",
@@ -152,7 +157,7 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
             [c, h, w],
             &rows,
             &jobs,
-            self.batch_size,
+            batch_size,
             target.is_softmax(),
             |(r, _), batch| {
                 let xi = &x[r * img..(r + 1) * img];
@@ -186,7 +191,7 @@ impl<'m, M: Explain> SmoothGrad<'m, M> {
             [c, h, w],
             &rows.class,
             target.is_softmax(),
-            self.batch_size,
+            batch_size,
         )?;
         Ok(Attribution::new(
             self.name(),

@@ -11,7 +11,9 @@ use crate::attribution::pipeline::{at_least, check_input, ScoreStream};
 use crate::render::Plot;
 use crate::{Activation, Attribution, Error, Explain, Figure, LineChart, Result};
 
-/// Runs the deletion and insertion games for an attribution (REFERENCE §2.9).
+/// Runs the deletion and insertion games for an attribution (Petsiuk, Das & Saenko 2018,
+/// *RISE: Randomized Input Sampling for Explanation of Black-box Models*,
+/// <https://arxiv.org/abs/1806.07421>, §4.1).
 ///
 /// Defaults: `H` steps of `W` pixels (224 steps of 224 pixels at 224², as RISE), 64 images
 /// per forward pass. The

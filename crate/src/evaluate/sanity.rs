@@ -17,8 +17,9 @@ use crate::{Activation, Attribution, BarChart, Error, Explain, Figure, LineChart
 /// (Spearman rank correlation of the maps, averaged over the images).
 ///
 /// A method that explains the model must lose its correlation once the layers it depends on
-/// are random (REFERENCE §2.8: Grad-CAM and gradients fall below 0.5 once the head is random);
-/// Guided Backprop famously stays correlated. Runs on clones: the model itself is untouched.
+/// are random (Adebayo et al. 2018, *Sanity Checks for Saliency Maps*,
+/// <https://arxiv.org/abs/1810.03292>, §3; glassbox's tests: Grad-CAM and gradients fall below
+/// 0.5 once the head is random); Guided Backprop famously stays correlated. Runs on clones: the model itself is untouched.
 /// Each image keeps the class the *trained* model predicts, at every step.
 ///
 /// # Example

@@ -48,10 +48,7 @@ impl FeatureMaps {
                 format!("a batch of {b} images; pass one image, [1, C, H, W]"),
             ));
         }
-        if !model.layers().iter().any(|l| l.name == layer) {
-            let names = model.layers().into_iter().map(|l| l.name).collect();
-            return Err(Error::unknown_layer(layer, names));
-        }
+        let layer = &model.resolve_layer(layer)?;
         let a = model.forward_to(x.clone(), layer, ReluGrad::Standard)?;
         let (_, c, h, w) = *a.shape();
         Ok(Self {

@@ -40,7 +40,8 @@ impl Filters {
     pub fn new<M: Explain>(model: &M, layer: &str) -> Result<Self> {
         let _ids = crate::nn::id_guard();
         let layers = model.layers();
-        let Some(at) = layers.iter().position(|l| l.name == layer) else {
+        let layer = &model.resolve_layer(layer)?;
+        let Some(at) = crate::models::layer_position(&layers, layer) else {
             return Err(Error::unknown_layer(
                 layer,
                 layers.into_iter().map(|l| l.name).collect(),

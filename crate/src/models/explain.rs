@@ -39,6 +39,17 @@ pub struct GapHead {
     pub channels: usize,
 }
 
+/// The row of `layers` that a name from [`Explain::resolve_layer`] taps: the layer of that
+/// name, or the one whose checkpoint key it is (a tap inside the layer, e.g. VGG's
+/// `"features.28"` before conv5_3's ReLU); `None` for [`INPUT`].
+pub(crate) fn layer_position(layers: &[LayerInfo], resolved: &str) -> Option<usize> {
+    layers.iter().position(|l| l.name == resolved).or_else(|| {
+        layers
+            .iter()
+            .position(|l| l.key.as_deref() == Some(resolved))
+    })
+}
+
 /// A model glassbox can look inside: named layers and a forward pass split at any of them.
 ///
 /// Every attribution method, feature-map grid and summary works on any `Explain` model, so
@@ -82,6 +93,36 @@ pub trait Explain {
         layer: &str,
         relu: ReluGrad,
     ) -> Result<Logits<T>>;
+
+    /// The name `forward_to` / `forward_from` take for `name`: one of [`Explain::layers`]'
+    /// names, [`INPUT`], or an alias the model accepts (VGG: torchvision's module names,
+    /// `"features.29"` → `"conv5_3"`). Every method checks its layer through this one
+    /// resolver, so a name that works for one works for all.
+    ///
+    /// The default accepts [`INPUT`] and the layer names; models with aliases override it
+    /// (and accept the same aliases in `forward_to` / `forward_from`).
+    ///
+    /// # Example
+    /// ```
+    /// use glassbox::{Explain, Vgg11};
+    /// let vgg = Vgg11::new(0);
+    /// assert_eq!(vgg.resolve_layer("features.19")?, "conv5_2"); // torchvision's ReLU after conv5_2
+    /// assert_eq!(vgg.resolve_layer("features.18")?, "features.18"); // the conv, before its ReLU
+    /// assert!(vgg.resolve_layer("conv9_9").is_err());
+    /// # Ok::<(), glassbox::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::UnknownLayer`], listing the layers.
+    fn resolve_layer(&self, name: &str) -> Result<String> {
+        let layers = self.layers();
+        if name == INPUT || layers.iter().any(|l| l.name == name) {
+            return Ok(name.to_string());
+        }
+        let mut names = vec![INPUT.to_string()];
+        names.extend(layers.into_iter().map(|l| l.name));
+        Err(crate::Error::unknown_layer(name, names))
+    }
 
     /// The whole forward pass: input to logits.
     ///

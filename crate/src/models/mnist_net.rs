@@ -11,8 +11,8 @@ use super::layer::Layer;
 use super::util::{check_input, he_normal, layer_table, linear, reinit, rng, to_logits};
 use super::weights::{load_weights, save_safetensors, LoadReport};
 use super::Checkpoint;
-use crate::nn::ReluGrad;
 use crate::nn::{max_pool2d, Conv2d, GlobalAvgPool};
+use crate::ReluGrad;
 use crate::{Activation, Error, Explain, Logits, Result};
 
 const WEIGHTS: &[u8] = include_bytes!("../../assets/mnist_net.safetensors");
@@ -118,9 +118,18 @@ impl MnistNet<f32, Cpu> {
     /// NaN or infinite weights ([`crate::ErrorKind::NonFinite`] naming the tensor; load those
     /// with [`MnistNet::load_checkpoint`] and [`Checkpoint::allow_non_finite`]).
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        Ok(Self::load_with_report(path)?.0)
+    }
+
+    /// As [`MnistNet::load`], with the [`LoadReport`]: the tensors loaded and the checkpoint
+    /// keys no tensor asked for (`missing` is empty: a missing tensor is an error).
+    ///
+    /// # Errors
+    /// As [`MnistNet::load`].
+    pub fn load_with_report(path: impl AsRef<std::path::Path>) -> Result<(Self, LoadReport)> {
         let mut net = Self::new(0);
-        net.load_checkpoint(&Checkpoint::open(path)?)?;
-        Ok(net)
+        let report = net.load_checkpoint(&Checkpoint::open(path)?)?;
+        Ok((net, report))
     }
 
     /// Overwrites the weights from `checkpoint`; returns what was loaded and left over.

@@ -111,6 +111,7 @@
 //! # Ok::<(), glassbox::Error>(())
 //! ```
 
+mod batch_budget;
 mod checkpoint;
 pub(crate) mod divergence;
 #[cfg(feature = "download")]
@@ -133,14 +134,15 @@ pub(crate) mod vgg;
 mod vgg_layers;
 mod weights;
 
+pub(crate) use batch_budget::{batch_within_budget, Pass};
 pub use checkpoint::{write_safetensors, Checkpoint};
-pub(crate) use explain::Explain;
+pub(crate) use explain::{layer_position, Explain};
 pub use explain::{GapHead, LayerInfo, INPUT};
 #[cfg(feature = "download")]
 pub use hub::Hub;
 pub use layer::{Layer, Linear, Relu};
 pub use param::Param;
-pub use top_k::{Prediction, TopK};
+pub use top_k::{top_k_per_row, Prediction, TopK};
 pub(crate) use train::Fit;
 pub use train::{accuracy, EpochSummary, TrainHistory, TrainStep};
 pub(crate) use util::{check_input, to_logits};

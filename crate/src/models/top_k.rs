@@ -37,14 +37,40 @@ pub struct TopK {
 /// ```
 ///
 /// # Errors
-/// [`crate::ErrorKind::Shape`] unless the batch is 1; [`crate::ErrorKind::InvalidArgument`] for
-/// `k` of 0 or more than the classes; [`crate::ErrorKind::NonFinite`] for NaN logits.
+/// [`crate::ErrorKind::Shape`] unless the batch is 1 (use [`top_k_per_row`] for a batch);
+/// [`crate::ErrorKind::InvalidArgument`] for `k` of 0 or more than the classes;
+/// [`crate::ErrorKind::NonFinite`] for NaN logits.
 pub fn top_k(logits: &Logits, k: usize) -> Result<TopK> {
     let &(batch, classes) = logits.shape();
     if batch != 1 {
         return Err(Error::shape(
             "logits",
-            "[1, classes]: select one image's row first",
+            "[1, classes]: use top_k_per_row for a batch, or select one image's row first",
+            &[batch, classes],
+        ));
+    }
+    Ok(top_k_per_row(logits, k)?.remove(0))
+}
+
+/// [`top_k`] of every row of a `[B, classes]` batch, in batch order.
+///
+/// # Example
+/// ```
+/// use glassbox::{top_k_per_row, Batch, Logits};
+/// let logits = Logits::from_values(vec![0.0, 3.0, 1.0, 5.0, 0.0, 1.0], [2, 3])?;
+/// let top = top_k_per_row(&logits, 2)?;
+/// assert_eq!((top[0].classes(), top[1].classes()), (vec![1, 2], vec![0, 2]));
+/// # Ok::<(), glassbox::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`top_k`], for any batch size of at least 1.
+pub fn top_k_per_row(logits: &Logits, k: usize) -> Result<Vec<TopK>> {
+    let &(batch, classes) = logits.shape();
+    if batch == 0 || classes == 0 {
+        return Err(Error::shape(
+            "logits",
+            "[B ≥ 1, classes ≥ 1]",
             &[batch, classes],
         ));
     }
@@ -53,9 +79,15 @@ pub fn top_k(logits: &Logits, k: usize) -> Result<TopK> {
     } else {
         None
     };
-    top_k_named(&logits.as_vec(), k, |c| {
-        names.map_or(c.to_string(), |n| n[c].to_string())
-    })
+    logits
+        .as_vec()
+        .chunks(classes)
+        .map(|row| {
+            top_k_named(row, k, |c| {
+                names.map_or(c.to_string(), |n| n[c].to_string())
+            })
+        })
+        .collect()
 }
 
 fn top_k_named(scores: &[f32], k: usize, name: impl Fn(usize) -> String) -> Result<TopK> {
@@ -169,7 +201,15 @@ mod tests {
         assert!(top_k(&two, 1)
             .unwrap_err()
             .to_string()
-            .contains("select one image"));
+            .contains("use top_k_per_row"));
+        let rows = dev.tensor_from_vec(vec![0.0f32, 1.0, 2.0, -1.0], (2, 2));
+        let per_row = top_k_per_row(&rows, 1).unwrap();
+        assert_eq!(
+            (per_row[0].classes(), per_row[1].classes()),
+            (vec![1], vec![0])
+        );
+        let empty = dev.tensor_from_vec(Vec::<f32>::new(), (0, 2));
+        assert!(top_k_per_row(&empty, 1).is_err());
         let one = dev.tensor_from_vec(vec![0.0f32, f32::NAN], (1, 2));
         assert!(top_k(&one, 1).is_err());
         assert!(top_k(&dev.tensor_from_vec(vec![0.0f32; 2], (1, 2)), 3).is_err());

@@ -238,7 +238,7 @@ pub(crate) enum Schedule {
 }
 
 /// One step of [`adam_epochs`], as the epoch callback sees it.
-pub(crate) struct Batch {
+pub(crate) struct TrainBatch {
     /// The step's record (loss, batch accuracy, learning rate).
     pub step: TrainStep,
     /// Rows in the batch.
@@ -262,7 +262,7 @@ pub(crate) fn adam_epochs<P: TensorCollection<f32, Cpu>>(
         &[usize],
         Gradients<f32, Cpu>,
     ) -> Result<(Tensor<(), f32, Cpu, OwnedTape<f32, Cpu>>, usize)>,
-    mut end_epoch: impl FnMut(&P, usize, &[Batch]) -> Result<()>,
+    mut end_epoch: impl FnMut(&P, usize, &[TrainBatch]) -> Result<()>,
 ) -> Result<Vec<TrainStep>> {
     let mut opt = Adam::new(
         params,
@@ -297,7 +297,7 @@ pub(crate) fn adam_epochs<P: TensorCollection<f32, Cpu>>(
             grads = batch_loss.backward();
             opt.update(params, &grads).map_err(Error::device)?;
             params.zero_grads(&mut grads);
-            batches.push(Batch {
+            batches.push(TrainBatch {
                 step: TrainStep {
                     step,
                     epoch,

@@ -6,10 +6,14 @@
 //! torchvision does. Dropout is the identity (these models are for inference and explanation).
 //!
 //! **Tap points.** Each `convB_J` layer's output is taken *after its ReLU* (torchvision
-//! `features.N+1`), as in the Grad-CAM authors' code (conv5_3 → 14×14 at 224²); `poolB` after the
-//! max-pool, `fc6`/`fc7` after their ReLU, `fc8` is the logits. torchvision module names work
-//! as layer names too: `"features.29"` (or `"features.28"`) is `conv5_3`, `"features.30"` is
-//! `pool5`, `"classifier.3"` / `"classifier.4"` is `fc7`.
+//! `features.N+1`), as in the Grad-CAM authors' code (conv5_3 → 14×14 at 224²; the conv and its
+//! ReLU run as one fused op); `poolB` after the max-pool, `fc6`/`fc7` after their ReLU, `fc8` is
+//! the logits. torchvision module names work as layer names too, in every method, and mean what
+//! they mean in torchvision: `"features.29"` (the ReLU) is `conv5_3`, while `"features.28"` is
+//! the convolution *before* its ReLU (what Captum's `LayerGradCam(model.features[28])` sees,
+//! negative values included); `"features.30"` is `pool5`; `"classifier.3"` is fc7's linear layer
+//! before its ReLU, `"classifier.4"` (the ReLU) and `"classifier.5"` (the dropout) are `fc7`.
+//! [`Explain::resolve_layer`] says which tap a name is.
 //!
 //! **Checkpoints.** Keys are torchvision's (`features.0.weight` … `classifier.6.bias`); timm's
 //! `vgg16.tv_in1k` names (`pre_logits.fc1.weight` stored as a 4096×512×7×7 conv, `pre_logits.fc2`,
@@ -23,10 +27,10 @@ use super::checkpoint::{write_safetensors, Checkpoint};
 use super::explain::{LayerInfo, INPUT};
 use super::param::{load_params, Param};
 use super::util::{check_input, layer_table, linear, reinit, rng, to_logits};
-use super::vgg_layers::{steps, timm_key, Step, TIMM_ALIASES};
+use super::vgg_layers::{steps, timm_key, Step, Tap, TIMM_ALIASES};
 use super::weights::LoadReport;
-use crate::nn::ReluGrad;
 use crate::nn::{adaptive_avg_pool2d, max_pool2d, relu, Conv2d};
+use crate::ReluGrad;
 use crate::{Activation, Error, Explain, Logits, Result};
 
 /// Which names [`Vgg16::save`] (and the other VGGs) write.
@@ -86,9 +90,18 @@ macro_rules! vgg {
             /// [`crate::ErrorKind::NonFinite`] naming a tensor with NaN or ∞ values (to load
             /// such a file anyway: [`Checkpoint::allow_non_finite`] and `load_checkpoint`).
             pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
+                Ok(Self::load_with_report(path)?.0)
+            }
+
+            /// As [`Self::load`], with the [`LoadReport`]: the tensors loaded and the checkpoint
+            /// keys no tensor asked for (`missing` is empty: a missing tensor is an error).
+            ///
+            /// # Errors
+            /// As [`Self::load`].
+            pub fn load_with_report(path: impl AsRef<std::path::Path>) -> Result<(Self, LoadReport)> {
                 let mut model = Self::new(0);
-                model.load_checkpoint(&Checkpoint::open(path)?)?;
-                Ok(model)
+                let report = model.load_checkpoint(&Checkpoint::open(path)?)?;
+                Ok((model, report))
             }
 
             #[doc = concat!("ImageNet weights from the Hugging Face Hub (`", $repo, "`, `model.safetensors`,")]
@@ -207,15 +220,38 @@ macro_rules! vgg {
                 }
             }
 
-            fn position(&self, layer: &str) -> Result<Option<usize>> {
+            /// A step's linear part without its ReLU (the taps torchvision's conv and linear
+            /// names make; the short names run the fused conv + ReLU).
+            fn before_relu<T: Tape<f32, Cpu>>(&self, step: &Step, x: Activation<T>) -> Result<Activation<T>> {
+                match *step {
+                    $(Step::Conv { index: $index, .. } => self.$conv.apply(x),)+
+                    Step::Fc { index: 0, .. } => linear(&self.fc6, x, "fc6 input"),
+                    Step::Fc { index: 3, .. } => linear(&self.fc7, x, "fc7 input"),
+                    _ => unreachable!("only convs, fc6 and fc7 have a tap before a ReLU"),
+                }
+            }
+
+            /// The step `layer` taps and where, or `None` for the input.
+            fn position(&self, layer: &str) -> Result<Option<(usize, Tap)>> {
                 if layer == INPUT {
                     return Ok(None);
                 }
                 let all = steps(Self::BLOCKS);
                 all.iter()
-                    .position(|s| s.name() == layer || s.answers_to_key(layer))
+                    .enumerate()
+                    .find_map(|(i, s)| {
+                        if s.name() == layer {
+                            Some((i, Tap::Output))
+                        } else {
+                            s.tap_for_key(layer).map(|t| (i, t))
+                        }
+                    })
                     .map(Some)
-                    .ok_or_else(|| Error::unknown_layer(layer, all.iter().map(|s| s.name().to_string()).collect()))
+                    .ok_or_else(|| {
+                        let mut names = vec![INPUT.to_string()];
+                        names.extend(all.iter().map(|s| s.name().to_string()));
+                        Error::unknown_layer(layer, names)
+                    })
             }
         }
 
@@ -236,24 +272,39 @@ macro_rules! vgg {
                 steps(Self::BLOCKS).iter().map(Step::info).collect()
             }
 
+            fn resolve_layer(&self, name: &str) -> Result<String> {
+                Ok(match self.position(name)? {
+                    None => INPUT.to_string(),
+                    Some((i, Tap::Output)) => steps(Self::BLOCKS)[i].name().to_string(),
+                    Some((_, Tap::BeforeRelu)) => name.to_string(),
+                })
+            }
+
             fn forward_to<T: Tape<f32, Cpu>>(&self, x: Activation<T>, layer: &str, relu: ReluGrad) -> Result<Activation<T>> {
                 let _ids = crate::nn::id_guard();
-                let end = self.position(layer)?.map_or(0, |i| i + 1);
+                let (end, tap) = self.position(layer)?.map_or((0, Tap::Output), |(i, t)| (i + 1, t));
                 check_input(&x, 3, 32, $title)?;
                 let mut x = x;
-                for step in &steps(Self::BLOCKS)[..end] {
-                    x = self.step(step, x, relu)?;
+                for (i, step) in steps(Self::BLOCKS)[..end].iter().enumerate() {
+                    x = if i + 1 == end && tap == Tap::BeforeRelu {
+                        self.before_relu(step, x)?
+                    } else {
+                        self.step(step, x, relu)?
+                    };
                 }
                 Ok(x)
             }
 
             fn forward_from<T: Tape<f32, Cpu>>(&self, a: Activation<T>, layer: &str, relu: ReluGrad) -> Result<Logits<T>> {
                 let _ids = crate::nn::id_guard();
-                let start = self.position(layer)?.map_or(0, |i| i + 1);
+                let (start, tap) = self.position(layer)?.map_or((0, Tap::Output), |(i, t)| (i + 1, t));
                 if start == 0 {
                     check_input(&a, 3, 32, $title)?;
                 }
-                let mut a = a;
+                let mut a = match tap {
+                    Tap::BeforeRelu => crate::nn::relu(a, relu)?,
+                    Tap::Output => a,
+                };
                 for step in &steps(Self::BLOCKS)[start..] {
                     a = self.step(step, a, relu)?;
                 }
@@ -261,7 +312,7 @@ macro_rules! vgg {
             }
 
             fn randomize_layer(&mut self, layer: &str, seed: u64) -> Result<()> {
-                let index = self.position(layer)?;
+                let index = self.position(layer)?.map(|(i, _)| i);
                 let key = index.and_then(|i| steps(Self::BLOCKS)[i].info().key).filter(|_| {
                     index.is_some_and(|i| steps(Self::BLOCKS)[i].info().params > 0)
                 });

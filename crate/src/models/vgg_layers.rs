@@ -32,6 +32,17 @@ pub(crate) enum Step {
     },
 }
 
+/// Where a layer name taps a step: its output (after the ReLU where it has one; the short
+/// names and torchvision's ReLU names), or between its linear part and its ReLU
+/// (torchvision's conv / linear names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tap {
+    /// The step's output.
+    Output,
+    /// The convolution's (or linear layer's) output, before the step's ReLU.
+    BeforeRelu,
+}
+
 /// The steps of a VGG with `blocks[b]` = output channels of the convs of block `b + 1`.
 pub(crate) fn steps(blocks: &[&[usize]]) -> Vec<Step> {
     let mut out = Vec::new();
@@ -87,23 +98,35 @@ impl Step {
         }
     }
 
-    /// Whether torchvision key `key` names this step's output: `features.N` (the conv) or
-    /// `features.N+1` (its ReLU, the tap point) for convs, `features.N` for pools,
-    /// `classifier.N` / `classifier.N+1` for fully connected layers.
-    pub(crate) fn answers_to_key(&self, key: &str) -> bool {
+    /// What torchvision module name `key` means at this step, as in torchvision: for a conv,
+    /// `features.N` is the convolution *before* its ReLU and `features.N+1` the ReLU (this
+    /// step's fused output); for a pool `features.N`; for fc6 / fc7 `classifier.N` is the
+    /// linear layer before its ReLU, `classifier.N+1` the ReLU and `classifier.N+2` the dropout
+    /// (the identity here); fc8 is `classifier.6`. `None` if `key` is not this step's.
+    pub(crate) fn tap_for_key(&self, key: &str) -> Option<Tap> {
         let parse = |prefix: &str| {
             key.strip_prefix(prefix)
                 .and_then(|n| n.parse::<usize>().ok())
         };
-        match *self {
-            Step::Conv { index, .. } => {
-                parse("features.").is_some_and(|n| n == index || n == index + 1)
-            }
-            Step::Pool { index, .. } => parse("features.") == Some(index),
-            Step::AvgPool => false,
-            Step::Fc { index, name, .. } => parse("classifier.")
-                .is_some_and(|n| n == index || (name != "fc8" && n == index + 1)),
+        let (n, index, has_relu) = match *self {
+            Step::Conv { index, .. } => (parse("features.")?, index, true),
+            Step::Pool { index, .. } => (parse("features.")?, index, false),
+            Step::AvgPool => return None,
+            Step::Fc { index, name, .. } => (parse("classifier.")?, index, name != "fc8"),
+        };
+        let last = if has_relu && matches!(self, Step::Fc { .. }) {
+            index + 2
+        } else {
+            index + usize::from(has_relu)
+        };
+        if n < index || n > last {
+            return None;
         }
+        Some(if has_relu && n == index {
+            Tap::BeforeRelu
+        } else {
+            Tap::Output
+        })
     }
 
     /// Describes the step for [`crate::Explain::layers`] at a 224×224 input.
@@ -258,6 +281,24 @@ mod tests {
             (conv5_3.out_shape, conv5_3.key.as_deref()),
             ([512, 14, 14], Some("features.28"))
         );
+        let tap = |name: &str, key: &str| {
+            s.iter()
+                .find(|s| s.name() == name)
+                .unwrap()
+                .tap_for_key(key)
+        };
+        assert_eq!(tap("conv5_3", "features.28"), Some(Tap::BeforeRelu));
+        assert_eq!(tap("conv5_3", "features.29"), Some(Tap::Output));
+        assert_eq!(tap("conv5_3", "features.30"), None);
+        assert_eq!(tap("pool5", "features.30"), Some(Tap::Output));
+        assert_eq!(tap("pool5", "features.31"), None);
+        assert_eq!(tap("fc6", "classifier.0"), Some(Tap::BeforeRelu));
+        assert_eq!(tap("fc6", "classifier.1"), Some(Tap::Output));
+        assert_eq!(tap("fc6", "classifier.2"), Some(Tap::Output));
+        assert_eq!(tap("fc7", "classifier.2"), None);
+        assert_eq!(tap("fc8", "classifier.6"), Some(Tap::Output));
+        assert_eq!(tap("fc8", "classifier.7"), None);
+        assert_eq!(tap("conv1_1", "features.x"), None);
         assert_eq!(
             timm_key("classifier.0.weight", &[4096, 25088]),
             ("pre_logits.fc1.weight".into(), vec![4096, 512, 7, 7])

@@ -25,6 +25,7 @@
 //! (dfdx's own `relu` runs everywhere). glassbox's models and attribution methods run on the CPU.
 
 mod avg_pool;
+pub(crate) mod batch;
 mod conv2d;
 mod conv_kernels;
 mod device;

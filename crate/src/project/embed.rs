@@ -6,11 +6,9 @@ use std::time::{Duration, Instant};
 use dfdx::prelude::*;
 
 use super::Matrix;
+use crate::models::{batch_within_budget, Pass};
 use crate::{Activation, Error, Explain, ReluGrad, Result};
 
-/// Elements of the largest per-batch activation [`Embed::embed`] allows (128 MiB of f32), so
-/// memory stays bounded whatever the dataset's size.
-const BATCH_ELEMENTS: usize = 1 << 25;
 /// At most this many images per batch, so progress shows on long work.
 const MAX_BATCH: usize = 512;
 /// Progress lines start once the work has taken this long.
@@ -120,26 +118,17 @@ fn embed_all<M: Explain>(
     Matrix::new(rows, cols, data)
 }
 
-/// Images per batch: the most whose largest activation up to `layer` stays within
-/// [`BATCH_ELEMENTS`] (sizes scale with the image area against the model's own input shape).
-fn batch_size<M: Explain>(model: &M, layer: &str, [h, w]: [usize; 2]) -> Result<usize> {
-    let layers = model.layers();
-    let [c0, h0, w0] = model.input_shape();
-    let end = match layers.iter().position(|l| l.name == layer) {
-        Some(i) => i + 1,
-        None if layer == crate::models::INPUT => 0,
-        // forward_to gives the error that lists the layers (and accepts any aliases it knows).
-        None => layers.len(),
-    };
-    let scale = |n: usize| (n as f64 * (h * w) as f64 / (h0 * w0).max(1) as f64).ceil() as usize;
-    let largest = layers[..end]
-        .iter()
-        .map(|l| scale(l.out_shape.iter().product()))
-        .chain([scale(c0 * h0 * w0)])
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    Ok((BATCH_ELEMENTS / largest).clamp(1, MAX_BATCH))
+/// Images per batch: the most whose forward pass to `layer` stays within glassbox's batch
+/// memory budget (512 MiB of activations, the default of the batched attribution methods),
+/// at most [`MAX_BATCH`].
+fn batch_size<M: Explain>(model: &M, layer: &str, hw: [usize; 2]) -> Result<usize> {
+    Ok(batch_within_budget(
+        model,
+        hw,
+        Some(layer),
+        Pass::Forward,
+        MAX_BATCH,
+    ))
 }
 
 #[cfg(test)]

@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn linear_model_known_answers() {
-        // f(x) = w·x + b for class 1: Grad×Input = IG = occlusion = w ⊙ x exactly (REFERENCE §2.3).
+        // f(x) = w·x + b for class 1: Grad×Input = IG = occlusion = w ⊙ x exactly.
         let model = LinearModel::new(vec![0.0, 0.0, 0.0, 2.0, -1.0, 0.5], vec![0.0, 0.3]);
         let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let x = model
