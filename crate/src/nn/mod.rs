@@ -59,7 +59,6 @@ pub use max_pool::max_pool2d;
 pub use params::Conv2dParams;
 pub use relu::relu;
 pub use tape::{Dyn4, Tensor4};
-pub(crate) use tensor::ReluGrad;
 pub use upsample::upsample_bilinear;
 pub use weight_grads::without_weight_grads;
 
