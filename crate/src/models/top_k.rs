@@ -56,7 +56,8 @@ pub fn top_k(logits: &Logits, k: usize) -> Result<TopK> {
 ///
 /// # Example
 /// ```
-/// use glassbox::{top_k_per_row, Batch, Logits};
+/// use glassbox::models::top_k_per_row;
+/// use glassbox::{Batch, Logits};
 /// let logits = Logits::from_values(vec![0.0, 3.0, 1.0, 5.0, 0.0, 1.0], [2, 3])?;
 /// let top = top_k_per_row(&logits, 2)?;
 /// assert_eq!((top[0].classes(), top[1].classes()), (vec![1, 2], vec![0, 2]));
