@@ -414,22 +414,33 @@ impl Kernel {
         })
     }
 
-    async fn complete(&self, request: &Message) -> Value {
+    /// Runs `query(context, code, byte offset of the cursor)` on evcxr off the async threads;
+    /// returns its answer and the request's code.
+    async fn query<T: Send + 'static>(
+        &self,
+        request: &Message,
+        query: impl FnOnce(&mut CommandContext, &str, usize) -> T + Send + 'static,
+    ) -> Result<(T, String), tokio::task::JoinError> {
         let evaluator = self.evaluator().await;
         let code = request.content["code"]
             .as_str()
             .unwrap_or_default()
             .to_owned();
         let cursor = request.content["cursor_pos"].as_u64().unwrap_or(0) as usize;
-        let found = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let mut context = evaluator.context.lock().unwrap_or_else(|e| e.into_inner());
-            context
-                .completions(&code, byte_offset(&code, cursor))
-                .map(|c| (c, code))
+            let answer = query(&mut context, &code, byte_offset(&code, cursor));
+            (answer, code)
         })
-        .await;
-        match found {
-            Ok(Ok((completions, code))) => {
+        .await
+    }
+
+    async fn complete(&self, request: &Message) -> Value {
+        let found = self
+            .query(request, |c, code, at| c.completions(code, at))
+            .await;
+        let why = match found {
+            Ok((Ok(completions), code)) => {
                 let start = char_offset(&code, completions.start_offset);
                 let end = char_offset(&code, completions.end_offset);
                 let matches: Vec<&str> = completions
@@ -442,35 +453,25 @@ impl Kernel {
                     .iter()
                     .map(|c| json!({ "text": c.code, "type": c.kind, "signature": c.label, "start": start, "end": end }))
                     .collect();
-                json!({
+                return json!({
                     "status": "ok",
                     "matches": matches,
                     "cursor_start": start,
                     "cursor_end": end,
                     "metadata": { "_jupyter_types_experimental": types },
-                })
+                });
             }
-            Ok(Err(e)) => {
-                json!({ "status": "error", "ename": "Error", "evalue": e.to_string(), "traceback": [] })
-            }
-            Err(e) => {
-                json!({ "status": "error", "ename": "Error", "evalue": e.to_string(), "traceback": [] })
-            }
-        }
+            Ok((Err(e), _)) => e.to_string(),
+            Err(e) => e.to_string(),
+        };
+        json!({ "status": "error", "ename": "Error", "evalue": why, "traceback": [] })
     }
 
     async fn inspect(&self, request: &Message) -> Value {
-        let evaluator = self.evaluator().await;
-        let code = request.content["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let cursor = request.content["cursor_pos"].as_u64().unwrap_or(0) as usize;
-        let hover = tokio::task::spawn_blocking(move || {
-            let mut context = evaluator.context.lock().unwrap_or_else(|e| e.into_inner());
-            context.hover_at(&code, byte_offset(&code, cursor))
-        })
-        .await;
+        let hover = self
+            .query(request, |c, code, at| c.hover_at(code, at))
+            .await
+            .map(|(h, _)| h);
         match hover {
             Ok(Ok((plain, html))) if plain != "No documentation found" => json!({
                 "status": "ok",
