@@ -80,6 +80,7 @@ extern crate self as glassbox;
 pub mod __derive;
 pub mod attribution;
 pub mod data;
+pub mod display;
 #[cfg(test)]
 mod entry_ids_tests;
 mod error;
@@ -100,6 +101,7 @@ pub use attribution::{
     NoiseStatistic, Occlusion, Quadrature, Saliency, ScoreCam, SmoothGrad, Target, XGradCam,
 };
 pub use data::{CreditRules, Standardizer, Tabular};
+pub use display::{display, Bundle, DisplayHandle, Interactive, ProgressBar, Show};
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{
     kl_divergence, knn_accuracy, knn_recall, trustworthiness, ClassSensitivity,

@@ -33,6 +33,7 @@ mod scatter;
 mod table;
 pub(crate) mod text;
 pub(crate) mod theme;
+mod vega_lite;
 
 pub use bar_chart::BarChart;
 pub use colormap::{Colorbar, Colormap};
@@ -47,6 +48,7 @@ pub use picture::{Interpolation, Picture};
 pub use scaling::{cumulative_sum_threshold, normalize_attribution, Normalized, Scaling, Sign};
 pub use scatter::Scatter;
 pub use table::Table;
+pub use vega_lite::{VegaLite, VEGA_LITE_SCHEMA};
 
 /// Something that renders to a [`Figure`]: every glassbox plot builder.
 ///

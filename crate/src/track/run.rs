@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::live::LiveCurves;
 use super::progress::{format_value, Progress};
 use super::record::{Hparam, Record};
 use super::store::{self, Store, RECORDS_FILE};
@@ -47,6 +48,7 @@ pub struct Run {
     pub(super) warnings: Vec<String>,
     tensorboard: Option<TensorBoardWriter>,
     progress: Progress,
+    live_curves: LiveCurves,
 }
 
 impl Run {
@@ -133,6 +135,7 @@ impl Run {
             warnings: Vec::new(),
             tensorboard: None,
             progress: Progress::new(),
+            live_curves: LiveCurves::default(),
             pending_newline: false,
         }
     }
@@ -198,6 +201,7 @@ impl Run {
             tb.scalar(tag, step, value as f32)?;
         }
         self.progress.observe(tag, step, value);
+        self.refresh_live(self.progress.total.is_some_and(|t| step + 1 >= t));
         Ok(())
     }
 
@@ -271,6 +275,23 @@ impl Run {
     /// Prints the last progress line (if not printed yet) and ends a terminal's progress bar.
     pub fn finish(&mut self) {
         self.progress.flush(true);
+        self.refresh_live(true);
+    }
+
+    /// In the glassbox kernel, whether the curves redraw in place while the run logs (default
+    /// on; see [`crate::display`]). Elsewhere nothing is drawn either way.
+    pub fn live_curves(mut self, on: bool) -> Self {
+        self.live_curves.enabled = on;
+        self
+    }
+
+    fn refresh_live(&mut self, force: bool) {
+        if self.progress.every == 0 {
+            return;
+        }
+        let mut live = std::mem::take(&mut self.live_curves);
+        live.refresh(self, force);
+        self.live_curves = live;
     }
 
     fn append(&mut self, record: Record) -> Result<()> {
