@@ -3,7 +3,6 @@
 //! rarer when drawing is slow, so it costs training ≤ 5 % of its time).
 
 use crate::display::{self, Bundle, DisplayHandle};
-use crate::Plot as _;
 use std::time::{Duration, Instant};
 
 /// The least time between two redraws of a live output.

@@ -17,7 +17,9 @@ use crate::{Error, Figure, Result};
 /// Each `log…` call appends one JSON line to `<dir>/run.jsonl` and flushes it, so the file can
 /// be read while training runs ([`Run::open`] from another notebook) and a crash loses at most
 /// the line being written. Scalars also drive progress lines: one per
-/// [`Run::print_every`] steps, printed on stdout, or a redrawn bar on stderr in a terminal.
+/// [`Run::print_every`] steps, printed on stdout, or a redrawn bar on stderr in a terminal. In
+/// the glassbox kernel the progress is one bar updated in place and the curves one figure
+/// redrawn while the run logs ([`Run::live_curves`], [`crate::display`]).
 ///
 /// # Example
 /// ```
