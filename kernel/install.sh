@@ -2,8 +2,8 @@
 # Sets up the "Rust · glassbox" Jupyter kernel on this machine. Idempotent: run it as often as you
 # like; each step is skipped when already done.
 #
-#   kernel/install.sh                  rust-src, evcxr_jupyter 0.22.0, .venv (JupyterLab, nbclient,
-#                                      nbconvert), the kernelspec `glassbox-rust` inside .venv
+#   kernel/install.sh                  rust-src, the kernel binary glassbox-kernel (cargo build), .venv
+#                                      (JupyterLab, nbclient, nbconvert), the kernelspec `glassbox-rust`
 #   kernel/install.sh --requirements F also installs the pinned Python packages listed in file F
 #   kernel/install.sh --current-python no .venv: registers the kernelspec in the Python environment
 #                                      that `jupyter` on PATH belongs to (Binder's postBuild)
@@ -47,16 +47,18 @@ if [ ! -d "$sysroot/lib/rustlib/src/rust/library" ]; then
   (cd "$root" && rustup component add rust-src)
 fi
 
-# --- evcxr_jupyter --------------------------------------------------------------------------------
-installed="$(cargo install --list 2>/dev/null || true)"
-if ! grep -q "^evcxr_jupyter v$evcxr_version:" <<<"$installed" || ! command -v evcxr_jupyter >/dev/null; then
-  say "installing evcxr_jupyter $evcxr_version with cargo (once; about 10 minutes on 2 cores)"
-  # Outside the repo so that rust-toolchain.toml does not matter and ~/.cargo/bin gets it.
-  (cd / && cargo install --locked evcxr_jupyter --version "$evcxr_version") ||
-    die "cargo install evcxr_jupyter $evcxr_version failed (see above). It needs crates.io access."
-  command -v evcxr_jupyter >/dev/null ||
-    die "evcxr_jupyter was installed but is not on PATH: add ~/.cargo/bin to PATH."
-fi
+# --- the kernel: glassbox-kernel (kernel/src, on the evcxr library) -------------------------------
+# Built into the workspace's target folder with the dev profile: the same build `cargo test
+# --workspace` reuses (CI compiles evcxr's tree once). Up to date, this takes a second.
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+kernel_bin="$target_dir/debug/glassbox-kernel"
+[ -x "$kernel_bin" ] || say "building glassbox-kernel (once: it compiles evcxr $evcxr_version and rust-analyzer's crates, about 15 minutes on 2 cores)"
+build_start=$(date +%s)
+(cd "$root" && cargo build --locked --quiet -p glassbox-kernel) ||
+  die "cargo build -p glassbox-kernel failed (see above). The first build needs crates.io access."
+[ -x "$kernel_bin" ] || die "cargo built glassbox-kernel but $kernel_bin is missing."
+build_s=$(($(date +%s) - build_start))
+[ "$build_s" -lt 5 ] || say "glassbox-kernel built in ${build_s} s"
 
 # --- Python: a venv with JupyterLab, nbclient, nbconvert (pinned) --------------------------------
 reqs=("$here/requirements.txt" "${extra_reqs[@]}")
@@ -102,7 +104,7 @@ else
 fi
 
 # --- the kernelspec -------------------------------------------------------------------------------
-# Named glassbox-rust, not rust: evcxr_jupyter rewrites a spec named `rust` whenever it starts.
+# Named glassbox-rust, not rust: a spec named `rust` belongs to evcxr_jupyter (which rewrites it).
 spec_dir="$(mktemp -d)"
 trap 'rm -rf "$spec_dir"' EXIT
 cat >"$spec_dir/kernel.json" <<EOF
@@ -111,7 +113,7 @@ cat >"$spec_dir/kernel.json" <<EOF
   "display_name": "$spec_display",
   "language": "rust",
   "interrupt_mode": "message",
-  "metadata": {"glassbox": {"repo": "$root", "evcxr_jupyter": "$evcxr_version"}}
+  "metadata": {"glassbox": {"repo": "$root", "kernel": "glassbox-kernel", "evcxr": "$evcxr_version"}}
 }
 EOF
 spec_json="$("$python" -c 'import sys; print(sys.prefix)')/share/jupyter/kernels/$spec_name/kernel.json"
@@ -124,4 +126,4 @@ specs="$("$jupyter" kernelspec list 2>/dev/null || true)"
 grep -q "^ *$spec_name " <<<"$specs" ||
   die "the kernelspec '$spec_name' is not visible to '$jupyter kernelspec list'."
 
-say "ready: evcxr_jupyter $evcxr_version, kernel '$spec_display' ($spec_name), python $python"
+say "ready: glassbox-kernel (evcxr $evcxr_version), kernel '$spec_display' ($spec_name), python $python"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts evcxr_jupyter for the "Rust · glassbox" kernelspec (written by kernel/install.sh).
+# Starts glassbox-kernel (kernel/src) for the "Rust · glassbox" kernelspec (kernel/install.sh).
 #
 # - EVCXR_CONFIG_DIR=kernel/evcxr-config: `:opt 2` from init.evcxr.
 # - EVCXR_TMPDIR (evcxr's build folder): kept as given; otherwise the first free slot
@@ -17,7 +17,7 @@ if [ -z "${EVCXR_TMPDIR:-}" ] && command -v flock >/dev/null && mkdir -p "$root/
     exec 9>"$root/target/evcxr/kernel-$slot.lock"
     if flock -n 9; then
       export EVCXR_TMPDIR="$root/target/evcxr/kernel-$slot"
-      break # fd 9 stays open (and locked) in evcxr_jupyter and its children
+      break # fd 9 stays open (and locked) in the kernel and its children
     fi
     exec 9>&-
   done
@@ -28,14 +28,15 @@ if [ -n "${EVCXR_TMPDIR:-}" ]; then
   [ -e "$EVCXR_TMPDIR/Cargo.lock" ] || cp "$root/Cargo.lock" "$EVCXR_TMPDIR/Cargo.lock" 2>/dev/null || true
 fi
 
-command -v evcxr_jupyter >/dev/null || {
-  echo "glassbox kernel: evcxr_jupyter is not installed; run kernel/install.sh" >&2
+kernel_bin="${GLASSBOX_KERNEL_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/glassbox-kernel}"
+[ -x "$kernel_bin" ] || {
+  echo "glassbox kernel: $kernel_bin is missing; run kernel/install.sh" >&2
   exit 1
 }
-# evcxr_jupyter's own stdout is not the notebook's (cells talk over ZeroMQ): at start it prints
-# "No configuration file found, use the default configuration" — evcxr's `:load_config` found no
-# evcxr.toml (optional; we configure it with init.evcxr instead). The tour printed that once per
-# notebook; it goes to a log beside the build folder instead. Errors stay on stderr.
+# The kernel's own stdout is not the notebook's (cells talk over ZeroMQ): evcxr's `:load_config`
+# prints "No configuration file found, use the default configuration" there at start (evcxr.toml
+# is optional; init.evcxr configures it). It goes to a log beside the build folder. Errors stay
+# on stderr.
 log=/dev/null
 [ -n "${EVCXR_TMPDIR:-}" ] && log="$EVCXR_TMPDIR.stdout.log"
-exec evcxr_jupyter "$@" >>"$log"
+exec "$kernel_bin" "$@" >>"$log"

@@ -126,6 +126,7 @@ extern crate self as glassbox;
 pub mod __derive;
 pub mod attribution;
 pub mod data;
+pub mod display;
 #[cfg(test)]
 mod entry_ids_tests;
 mod error;
@@ -163,6 +164,7 @@ pub use attribution::xgrad_cam::XGradCam;
 /// The dfdx this crate is built with (0.13, CPU): name its tensors and devices through
 /// `glassbox::dfdx` so a notebook's dfdx is always the same version as glassbox's.
 pub use dfdx;
+pub use display::{display, DisplayHandle, ProgressBar, Show};
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::faithfulness::{DeletionInsertion, FaithfulnessCurves};
 pub use evaluate::projection::{knn_accuracy, knn_recall, trustworthiness};

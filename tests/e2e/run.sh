@@ -22,5 +22,6 @@ fi
 
 # Order matters: cheap self-checks first, notebooks before the browser test that opens one.
 exec .venv/bin/python -m pytest -p no:cacheprovider -v -rfE \
-  tests/e2e/test_harness.py tests/e2e/test_binder.py tests/e2e/test_notebooks.py \
+  tests/e2e/test_harness.py tests/e2e/test_binder.py tests/e2e/test_kernel_protocol.py \
+  tests/e2e/test_notebooks.py \
   tests/e2e/test_many_cells.py tests/e2e/test_jupyterlab.py "$@"

@@ -33,6 +33,7 @@ pub(crate) mod scatter;
 pub(crate) mod table;
 pub(crate) mod text;
 pub(crate) mod theme;
+mod vega_lite;
 
 pub use colormap::Colorbar;
 pub use figure::Canvas;
@@ -44,6 +45,7 @@ pub use grid::TileScaling;
 pub use heatmap::HeatMapMode;
 pub use line_chart::PlotValue;
 pub use scaling::{cumulative_sum_threshold, Normalized};
+pub use vega_lite::{VegaLite, VEGA_LITE_SCHEMA};
 
 /// Something that renders to a [`Figure`]: every glassbox plot builder.
 ///

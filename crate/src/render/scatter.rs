@@ -443,6 +443,78 @@ impl std::fmt::Debug for Scatter {
     }
 }
 
+impl super::VegaLite for Scatter {
+    /// Points with `index`, `x`, `y` and `label` (class name) or `value` in the tooltip; drag to
+    /// pan, scroll to zoom, click a legend entry to pick out a class. Canvas rendering, so 10,000
+    /// points stay responsive.
+    fn vega_lite(&self) -> Result<serde_json::Value> {
+        use super::vega_lite::{colormap_range, hex};
+        use serde_json::json;
+        self.check()?;
+        let n = self.points.len();
+        let (size, opacity) = match n {
+            0..=1000 => (40.0, 0.9),
+            1001..=10_000 => (12.0, 0.7),
+            _ => (4.0, 0.45),
+        };
+        let opacity = self.opacity.unwrap_or(opacity);
+        let size = self.radius.map_or(size, |r| std::f32::consts::PI * r * r);
+        let rows: Vec<serde_json::Value> = (0..n)
+            .map(|i| {
+                let [x, y] = self.points[i];
+                let mut row = json!({ "index": i, "x": x, "y": y });
+                match &self.coloring {
+                    Coloring::Labels(l) => row["label"] = json!(self.class_name(l[i])),
+                    Coloring::Values(v, _) => row["value"] = json!(v[i]),
+                    Coloring::Single => {}
+                }
+                row
+            })
+            .collect();
+        let mut tooltip = vec![json!({ "field": "index", "type": "quantitative" })];
+        let mut params = vec![json!({ "name": "zoom", "select": "interval", "bind": "scales" })];
+        let mut encoding = json!({
+            "x": { "field": "x", "type": "quantitative", "scale": { "zero": false },
+                   "title": self.x_label.clone().unwrap_or_default() },
+            "y": { "field": "y", "type": "quantitative", "scale": { "zero": false },
+                   "title": self.y_label.clone().unwrap_or_default() },
+        });
+        match &self.coloring {
+            Coloring::Labels(_) => {
+                let classes = self.classes();
+                let names: Vec<String> = (0..classes).map(|c| self.class_name(c)).collect();
+                let colors: Vec<String> = (0..classes).map(|c| hex(theme::category(c))).collect();
+                encoding["color"] = json!({ "field": "label", "type": "nominal", "title": "class",
+                                            "scale": { "domain": names, "range": colors } });
+                encoding["opacity"] = json!({ "condition": { "param": "classes", "value": opacity },
+                                              "value": 0.05 });
+                params.push(json!({ "name": "classes", "bind": "legend",
+                                    "select": { "type": "point", "fields": ["label"] } }));
+                tooltip.push(json!({ "field": "label", "type": "nominal" }));
+            }
+            Coloring::Values(_, colormap) => {
+                encoding["color"] = json!({ "field": "value", "type": "quantitative",
+                                            "scale": { "range": colormap_range(*colormap) } });
+                tooltip.push(json!({ "field": "value", "type": "quantitative", "format": ".4g" }));
+            }
+            Coloring::Single => encoding["color"] = json!({ "value": hex(theme::category(0)) }),
+        }
+        encoding["tooltip"] = json!(tooltip);
+        let (width, height) = self.size;
+        Ok(json!({
+            "$schema": super::VEGA_LITE_SCHEMA,
+            "title": self.title.clone().unwrap_or_default(),
+            "width": width.saturating_sub(160),
+            "height": height.saturating_sub(80),
+            "data": { "values": rows },
+            "mark": { "type": "circle", "size": size, "opacity": opacity },
+            "params": params,
+            "encoding": encoding,
+            "usermeta": { "embedOptions": { "renderer": "canvas" } },
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

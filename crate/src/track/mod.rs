@@ -9,6 +9,7 @@
 mod crc32c;
 mod curves;
 mod history;
+mod live;
 mod progress;
 pub(crate) mod projector;
 mod protobuf;

@@ -4,6 +4,8 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::time::Instant;
 
+use super::live::LiveProgress;
+
 /// When and how a run reports progress.
 #[derive(Debug)]
 pub(crate) struct Progress {
@@ -16,6 +18,8 @@ pub(crate) struct Progress {
     /// The step being collected and its latest value per tag, in first-logged order.
     pending: Option<(i64, Vec<(String, f64)>)>,
     terminal: bool,
+    /// The bar shown in place in the glassbox kernel (instead of lines).
+    live: LiveProgress,
 }
 
 impl Progress {
@@ -27,6 +31,7 @@ impl Progress {
             last_printed: None,
             pending: None,
             terminal: std::io::stderr().is_terminal(),
+            live: LiveProgress::default(),
         }
     }
 
@@ -53,8 +58,10 @@ impl Progress {
             }
             return;
         };
+        let live = crate::display::is_live();
         let due = match self.last_printed {
             None => true,
+            Some(_) if live => self.live.due(),
             Some(prev) => step - prev >= self.every,
         };
         let is_final = self.total.is_some_and(|t| step + 1 >= t);
@@ -70,6 +77,8 @@ impl Progress {
                 let _ = writeln!(err);
             }
             let _ = err.flush();
+        } else if live {
+            self.live.show(&line, step, self.total);
         } else {
             println!("{line}");
         }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::live::LiveCurves;
 use super::progress::{format_value, Progress};
 use super::record::{Hparam, Record};
 use super::store::{self, Store, RECORDS_FILE};
@@ -16,7 +17,9 @@ use crate::{Error, Figure, Result};
 /// Each `log…` call appends one JSON line to `<dir>/run.jsonl` and flushes it, so the file can
 /// be read while training runs ([`Run::open`] from another notebook) and a crash loses at most
 /// the line being written. Scalars also drive progress lines: one per
-/// [`Run::print_every`] steps, printed on stdout, or a redrawn bar on stderr in a terminal.
+/// [`Run::print_every`] steps, printed on stdout, or a redrawn bar on stderr in a terminal. In
+/// the glassbox kernel the progress is one bar updated in place and the curves one figure
+/// redrawn while the run logs ([`Run::live_curves`], [`crate::display`](mod@crate::display)).
 ///
 /// # Example
 /// ```
@@ -47,6 +50,7 @@ pub struct Run {
     pub(super) warnings: Vec<String>,
     tensorboard: Option<TensorBoardWriter>,
     progress: Progress,
+    live_curves: LiveCurves,
 }
 
 impl Run {
@@ -133,6 +137,7 @@ impl Run {
             warnings: Vec::new(),
             tensorboard: None,
             progress: Progress::new(),
+            live_curves: LiveCurves::default(),
             pending_newline: false,
         }
     }
@@ -198,6 +203,7 @@ impl Run {
             tb.scalar(tag, step, value as f32)?;
         }
         self.progress.observe(tag, step, value);
+        self.refresh_live(self.progress.total.is_some_and(|t| step + 1 >= t));
         Ok(())
     }
 
@@ -271,6 +277,23 @@ impl Run {
     /// Prints the last progress line (if not printed yet) and ends a terminal's progress bar.
     pub fn finish(&mut self) {
         self.progress.flush(true);
+        self.refresh_live(true);
+    }
+
+    /// In the glassbox kernel, whether the curves redraw in place while the run logs (default
+    /// on; see [`crate::display`](mod@crate::display)). Elsewhere nothing is drawn either way.
+    pub fn live_curves(mut self, on: bool) -> Self {
+        self.live_curves.enabled = on;
+        self
+    }
+
+    fn refresh_live(&mut self, force: bool) {
+        if self.progress.every == 0 {
+            return;
+        }
+        let mut live = std::mem::take(&mut self.live_curves);
+        live.refresh(self, force);
+        self.live_curves = live;
     }
 
     fn append(&mut self, record: Record) -> Result<()> {
