@@ -3,7 +3,7 @@
 # in order, and writes the executed notebooks, their HTML renderings and an index page to
 # target/tour/. Exits non-zero when any cell fails, after printing that cell's source and error.
 #
-# First run on a fresh machine: ~10 min to install evcxr_jupyter, then a few minutes to compile
+# First run on a fresh machine: ~10 min to build the glassbox kernel (evcxr), then a few minutes to compile
 # glassbox's dependencies in the kernel. Later runs reuse both (target/evcxr/, ~/.cache/evcxr).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
