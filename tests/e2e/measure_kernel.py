@@ -53,7 +53,7 @@ net.summary()"""
 DERIVE_STEPS = [
     ("`:dep glassbox`", ':dep glassbox = { path = "../crate" }'),
     ("`use` lines", "use glassbox::prelude::*;\nuse glassbox::models::Linear;\n"
-                    "use glassbox::{Conv2d, GlobalAvgPool, MaxPool2d};"),
+                    "use glassbox::nn::{Conv2d, GlobalAvgPool, MaxPool2d};"),
     ("derive cell (struct + summary)", DERIVE),
     ("later cell: Grad-CAM of the derived net",
      'let x: glassbox::Activation = glassbox::data::mnist()?.test.image(0)?;\n'
