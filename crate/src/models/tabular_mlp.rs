@@ -374,20 +374,23 @@ fn dynamic<const N: usize, T: Tape<f32, Cpu>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::tabular::credit_risk;
+    use crate::data::tabular::{credit_risk, Tabular};
+
+    /// 200 credit-risk rows and a 6-feature MLP trained on them for one quiet epoch.
+    fn one_epoch_on_credit_risk() -> (Tabular, TabularMlp<6, 8>) {
+        let data = credit_risk(200, 3).unwrap();
+        let fit = Fit {
+            epochs: 1,
+            verbose: false,
+            ..Fit::tabular()
+        };
+        let net = TabularMlp::<6, 8>::train(&data, fit).unwrap();
+        (data, net)
+    }
 
     #[test]
     fn split_forward_equals_whole_forward_and_bad_layers_are_errors() {
-        let data = credit_risk(200, 3).unwrap();
-        let net = TabularMlp::<6, 8>::train(
-            &data,
-            Fit {
-                epochs: 1,
-                verbose: false,
-                ..Fit::tabular()
-            },
-        )
-        .unwrap();
+        let (data, net) = one_epoch_on_credit_risk();
         let x = net.inputs(&data).unwrap();
         let whole = net.forward(x.clone()).unwrap().as_vec();
         for layer in ["input", "fc1", "relu1", "fc2", "relu2", "fc3"] {
@@ -415,16 +418,7 @@ mod tests {
 
     #[test]
     fn randomizing_a_layer_changes_only_that_layer_and_is_seeded() {
-        let data = credit_risk(200, 3).unwrap();
-        let net = TabularMlp::<6, 8>::train(
-            &data,
-            Fit {
-                epochs: 1,
-                verbose: false,
-                ..Fit::tabular()
-            },
-        )
-        .unwrap();
+        let (_, net) = one_epoch_on_credit_risk();
         let (mut a, mut b) = (net.clone(), net.clone());
         a.randomize_layer("fc3", 9).unwrap();
         b.randomize_layer("fc3", 9).unwrap();
